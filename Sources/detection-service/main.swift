@@ -1,0 +1,2 @@
+// Placeholder: the thin executable over DetectionService.
+print("detection-service")

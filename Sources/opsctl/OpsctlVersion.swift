@@ -1,0 +1,3 @@
+enum OpsctlVersion {
+    static let current = "0.1.0"
+}
