@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+
+/// Runs commands on the control machine itself (`ansible_connection: local`): `/bin/sh -c`,
+/// with the same results and errors as a remote host.
+public final class LocalTransport: Transport {
+    public let hostName: String
+    private let logger: Logger
+
+    public init(hostName: String, logger: Logger) {
+        self.hostName = hostName
+        self.logger = logger
+    }
+
+    public func connect() throws {}
+    public func close() {}
+
+    public func exec(_ request: ExecRequest) throws -> CommandResult {
+        let started = DispatchTime.now()
+        let process = Process()
+        // Foundation starts the child as a process-group leader, so a timeout can kill the whole
+        // tree (kill -PGID) and no orphan keeps our pipes open.
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", request.command]
+        let stdinPipe = Pipe(), stdoutPipe = Pipe(), stderrPipe = Pipe()
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        logger.debug("local exec", metadata: ["host": "\(hostName)", "command": "\(request.command)"])
+        do { try process.run() } catch {
+            throw TransportError.io(host: hostName, operation: "exec \(request.command)", reason: "\(error)")
+        }
+        // Readers and the stdin writer run concurrently so neither side can fill a pipe and stall.
+        let group = DispatchGroup()
+        let out = OutputBuffer(), err = OutputBuffer()
+        for (pipe, buffer, callback) in [(stdoutPipe, out, request.onStdout), (stderrPipe, err, request.onStderr)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let handle = pipe.fileHandleForReading
+                while case let chunk = handle.availableData, !chunk.isEmpty {
+                    buffer.data.append(chunk)
+                    callback?(chunk)
+                }
+                group.leave()
+            }
+        }
+        let input = request.stdin
+        DispatchQueue.global().async {
+            if let input, !input.isEmpty { try? stdinPipe.fileHandleForWriting.write(contentsOf: input) }
+            try? stdinPipe.fileHandleForWriting.close()
+        }
+        var timedOut = false
+        if let timeout = request.timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning && Date() < deadline { usleep(2000) }
+            if process.isRunning {
+                timedOut = true
+                kill(-process.processIdentifier, SIGKILL)
+            }
+        }
+        process.waitUntilExit()
+        group.wait()
+        if timedOut {
+            throw TransportError.timeout(host: hostName, command: request.command, seconds: request.timeout!)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        let signalled = process.terminationReason == .uncaughtSignal
+        return CommandResult(
+            exitStatus: signalled ? -1 : process.terminationStatus,
+            exitSignal: signalled ? LocalTransport.signalName(process.terminationStatus) : nil,
+            stdout: out.data, stderr: err.data, duration: seconds)
+    }
+
+    public func upload(_ data: Data, to remotePath: String, mode: Int) throws {
+        try atomicWrite(remotePath, mode: mode) { try data.write(to: URL(fileURLWithPath: $0)) }
+    }
+
+    public func upload(file localPath: String, to remotePath: String, mode: Int) throws {
+        try atomicWrite(remotePath, mode: mode) { temp in
+            try FileManager.default.copyItem(atPath: localPath, toPath: temp)
+        }
+    }
+
+    public func download(_ remotePath: String) throws -> Data {
+        do { return try Data(contentsOf: URL(fileURLWithPath: remotePath)) } catch {
+            throw TransportError.io(host: hostName, operation: "read \(remotePath)", reason: "\(error)")
+        }
+    }
+
+    /// Writes next to the destination, sets the mode, then renames: a reader sees the old file or
+    /// the whole new one, never half.
+    private func atomicWrite(_ path: String, mode: Int, _ write: (String) throws -> Void) throws {
+        let temp = directoryOfPath(path) + "/.opsctl-tmp-\(UUID().uuidString)"
+        do {
+            try write(temp)
+            guard chmod(temp, mode_t(mode)) == 0, rename(temp, path) == 0 else {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+        } catch {
+            unlink(temp)
+            throw TransportError.io(host: hostName, operation: "write \(path)", reason: "\(error)")
+        }
+    }
+
+    private func directoryOfPath(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    static func signalName(_ number: Int32) -> String {
+        let names: [Int32: String] = [
+            SIGHUP: "HUP", SIGINT: "INT", SIGQUIT: "QUIT", SIGILL: "ILL", SIGABRT: "ABRT", SIGKILL: "KILL",
+            SIGSEGV: "SEGV", SIGPIPE: "PIPE", SIGALRM: "ALRM", SIGTERM: "TERM", SIGUSR1: "USR1", SIGUSR2: "USR2",
+        ]
+        return names[number] ?? "SIG\(number)"
+    }
+}
+
+/// Output collected by one reader thread; read only after that thread is done.
+private final class OutputBuffer: @unchecked Sendable {
+    var data = Data()
+}
