@@ -25,6 +25,14 @@ public struct ConnectionOverrides: Sendable, Equatable {
 }
 
 extension ConnectionSettings {
+    /// The inventory variables `resolve` reads (templated by the caller first).
+    public static let variableNames = [
+        "ansible_connection", "ansible_host", "ansible_ssh_host", "ansible_port", "ansible_ssh_port", "ansible_user",
+        "ansible_ssh_user", "ansible_ssh_private_key_file", "ansible_private_key_file", "opsctl_key_passphrase_env",
+        "ansible_ssh_common_args", "ansible_ssh_extra_args", "opsctl_known_hosts_file", "opsctl_host_key_checking",
+        "ansible_ssh_timeout", "ansible_timeout", "opsctl_command_timeout",
+    ]
+
     /// Resolves a host's connection from its (already templated) variables, reading Ansible's
     /// connection variables so existing inventories work unchanged:
     /// `ansible_connection`, `ansible_host`, `ansible_port`, `ansible_user`,

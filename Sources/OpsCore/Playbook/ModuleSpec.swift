@@ -39,10 +39,13 @@ public struct ModuleSpec: Sendable {
     public var mutuallyExclusive: [[String]]
     /// Runs on the control node only (debug, set_fact, assert, fail, pause, uri, meta): no connection needed.
     public var controlOnly: Bool
+    /// Takes any argument names (`set_fact: name=value`): names are not checked.
+    public var anyArguments: Bool
 
     public init(
         name: String, aliases: [String] = [], args: [Arg], freeForm: Bool = false,
-        requiredOneOf: [[String]] = [], mutuallyExclusive: [[String]] = [], controlOnly: Bool = false
+        requiredOneOf: [[String]] = [], mutuallyExclusive: [[String]] = [], controlOnly: Bool = false,
+        anyArguments: Bool = false
     ) {
         self.name = name
         self.aliases = aliases
@@ -51,6 +54,7 @@ public struct ModuleSpec: Sendable {
         self.requiredOneOf = requiredOneOf
         self.mutuallyExclusive = mutuallyExclusive
         self.controlOnly = controlOnly
+        self.anyArguments = anyArguments
     }
 
     /// The canonical argument name for `name` or one of its aliases.

@@ -8,7 +8,10 @@ extension PlaybookLoader {
     {
         var args: [(name: String, value: Node, location: SourceLocation?)] = []
         func add(_ name: String, _ v: Node, _ at: Node) throws {
-            guard let canonical = spec.canonical(name) ?? (name == "_raw_params" && spec.freeForm ? name : nil) else {
+            guard
+                let canonical = spec.canonical(name) ?? (name == "_raw_params" && spec.freeForm ? name : nil)
+                    ?? (spec.anyArguments ? name : nil)
+            else {
                 let names = spec.args.flatMap { [$0.name] + $0.aliases }
                 let hint = Suggestion.closest(to: name, in: names).map { " (did you mean \"\($0)\"?)" } ?? ""
                 throw source.error(

@@ -72,4 +72,17 @@ public struct PlaybookLoader {
         }
         return plays
     }
+
+    /// An `include_tasks` file whose name was only known at run time.
+    public func loadTaskFile(_ name: String, baseDirectory: String, rolePath: String?) throws -> [TaskItem] {
+        let source = Source(file: "<include_tasks>", text: name, baseDirectory: baseDirectory, rolePath: rolePath)
+        return try loadTaskFile(name, from: Node(name), source)
+    }
+
+    /// A vars file (`vars_files`, `include_vars`): a mapping of variables.
+    public func readVarsFile(_ path: String) throws -> VariableSet {
+        guard reader.kind(of: path) == .file else { throw InputError("vars file \"\(path)\" does not exist") }
+        let text = try reader.read(path)
+        return try VariableSet.from(try YAMLDocument.parse(text, file: path), file: path, text: text, what: "a vars file")
+    }
 }

@@ -27,6 +27,20 @@ public struct Task: Sendable, Equatable {
     /// The directory relative paths in the task resolve against (its playbook's or task file's).
     public var baseDirectory: String
 
+    public init(
+        name: String?, module: String, args: [(name: String, value: Node, location: SourceLocation?)],
+        keywords: InheritedKeywords = InheritedKeywords(), location: SourceLocation, rolePath: String?,
+        baseDirectory: String
+    ) {
+        self.name = name
+        self.module = module
+        self.args = args
+        self.keywords = keywords
+        self.location = location
+        self.rolePath = rolePath
+        self.baseDirectory = baseDirectory
+    }
+
     public static func == (a: Task, b: Task) -> Bool {
         a.location == b.location && a.module == b.module && a.name == b.name
     }

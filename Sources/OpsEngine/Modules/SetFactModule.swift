@@ -1,0 +1,30 @@
+import Jinja
+import OpsCore
+
+/// `set_fact`: sets host variables that outlive the task (above everything but extra vars).
+enum SetFactModule: Module {
+    static let spec = ModuleSpec(name: "set_fact", args: [.init("cacheable", .bool)], controlOnly: true, anyArguments: true)
+
+    static func run(_ args: ModuleArguments, _ context: ModuleContext) throws -> ModuleResult {
+        var facts = ValueDict()
+        for (k, v) in args.values.pairs {
+            guard case .string(let name) = k, name != "cacheable" else { continue }
+            guard PlaybookLoaderNames.isIdentifier(name) else {
+                throw ModuleError("set_fact: \"\(name)\" is not a valid variable name")
+            }
+            facts[name] = v
+        }
+        guard !facts.isEmpty else { throw ModuleError("set_fact: no variables given") }
+        var result = ModuleResult()
+        result.facts = facts
+        result.values["ansible_facts"] = .dict(facts)
+        return result
+    }
+}
+
+enum PlaybookLoaderNames {
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let f = s.first, f.isLetter || f == "_" else { return false }
+        return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+}

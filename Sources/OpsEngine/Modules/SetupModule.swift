@@ -1,0 +1,83 @@
+import Jinja
+import OpsCore
+
+/// `setup` (fact gathering): a small, fast set of facts in one round trip — hostname, fqdn,
+/// distribution and version, os family, architecture, cpus, memory, default IPv4, service manager.
+enum SetupModule: Module {
+    static let spec = ModuleSpec(
+        name: "setup", aliases: ["gather_facts"],
+        args: [.init("gather_subset", .list), .init("gather_timeout", .int), .init("filter", .list), .init("fact_path")])
+
+    static let script = """
+        echo "hostname=$(hostname -s 2>/dev/null || uname -n)"
+        echo "fqdn=$(hostname -f 2>/dev/null || uname -n)"
+        echo "nodename=$(uname -n)"
+        if [ -r /etc/os-release ]; then . /etc/os-release; fi
+        echo "os_id=${ID:-}"; echo "os_like=${ID_LIKE:-}"; echo "os_name=${NAME:-}"
+        echo "os_version=${VERSION_ID:-}"; echo "os_codename=${VERSION_CODENAME:-}"
+        [ -r /etc/debian_version ] && echo "debian_version=$(cat /etc/debian_version)"
+        echo "system=$(uname -s)"; echo "kernel=$(uname -r)"; echo "arch=$(uname -m)"
+        echo "nproc=$(nproc 2>/dev/null || echo 1)"
+        awk '/^MemTotal:/{print "memtotal_kb="$2} /^MemFree:/{print "memfree_kb="$2} /^SwapTotal:/{print "swaptotal_kb="$2}' /proc/meminfo
+        dev=$(ip -4 route show default 2>/dev/null | awk '{for(i=1;i<NF;i++) if($i=="dev"){print $(i+1); exit}}')
+        gw=$(ip -4 route show default 2>/dev/null | awk '{print $3; exit}')
+        if [ -z "$dev" ]; then dev=$(ip -4 -o addr show scope global 2>/dev/null | awk '{print $2; exit}'); fi
+        echo "default_dev=$dev"; echo "default_gw=$gw"
+        [ -n "$dev" ] && echo "default_addr=$(ip -4 -o addr show dev "$dev" scope global 2>/dev/null | awk '{split($4,a,"/"); print a[1]; exit}')"
+        echo "all_ipv4=$(ip -4 -o addr show scope global 2>/dev/null | awk '{split($4,a,"/"); printf "%s ", a[1]}')"
+        if [ -d /run/systemd/system ]; then echo service_mgr=systemd; else echo "service_mgr=$(ps -p 1 -o comm= 2>/dev/null)"; fi
+        echo "user_id=$(id -un)"; echo "user_uid=$(id -u)"
+        for m in apt-get dnf yum apk zypper pacman; do if command -v $m >/dev/null 2>&1; then echo "pkg_mgr=${m%-get}"; break; fi; done
+        """
+
+    static func run(_ args: ModuleArguments, _ context: ModuleContext) throws -> ModuleResult {
+        let r = try context.run(script)
+        try RemoteScript.check(r, context, "gathering facts")
+        let kv = RemoteScript.keyValues(r.stdoutText)
+        var f = ValueDict()
+        let s = { (k: String) in kv[k] ?? "" }
+        f["hostname"] = .string(s("hostname"))
+        f["fqdn"] = .string(s("fqdn"))
+        f["nodename"] = .string(s("nodename"))
+        let id = s("os_id").lowercased()
+        let distribution = ["debian": "Debian", "ubuntu": "Ubuntu", "centos": "CentOS", "rhel": "RedHat",
+            "fedora": "Fedora", "rocky": "Rocky", "almalinux": "AlmaLinux", "alpine": "Alpine", "arch": "Archlinux",
+            "opensuse-leap": "openSUSE Leap", "sles": "SLES"][id] ?? s("os_name")
+        f["distribution"] = .string(distribution)
+        let version = id == "debian" && !s("debian_version").isEmpty ? s("debian_version") : s("os_version")
+        f["distribution_version"] = .string(version)
+        f["distribution_major_version"] = .string(String(version.prefix { $0 != "." }))
+        f["distribution_release"] = .string(s("os_codename"))
+        let like = (id + " " + s("os_like")).lowercased()
+        let family =
+            like.contains("debian") || like.contains("ubuntu") ? "Debian"
+            : like.contains("rhel") || like.contains("fedora") || like.contains("centos") ? "RedHat"
+            : like.contains("suse") ? "Suse" : like.contains("alpine") ? "Alpine" : like.contains("arch") ? "Archlinux"
+            : distribution
+        f["os_family"] = .string(family)
+        f["system"] = .string(s("system"))
+        f["kernel"] = .string(s("kernel"))
+        f["architecture"] = .string(s("arch"))
+        f["machine"] = .string(s("arch"))
+        let cpus = Int(s("nproc")) ?? 1
+        f["processor_vcpus"] = .int(cpus)
+        f["processor_count"] = .int(cpus)
+        f["processor_cores"] = .int(cpus)
+        f["memtotal_mb"] = .int((Int(s("memtotal_kb")) ?? 0) / 1024)
+        f["memfree_mb"] = .int((Int(s("memfree_kb")) ?? 0) / 1024)
+        f["swaptotal_mb"] = .int((Int(s("swaptotal_kb")) ?? 0) / 1024)
+        var ipv4 = ValueDict()
+        if !s("default_addr").isEmpty { ipv4["address"] = .string(s("default_addr")) }
+        if !s("default_dev").isEmpty { ipv4["interface"] = .string(s("default_dev")) }
+        if !s("default_gw").isEmpty { ipv4["gateway"] = .string(s("default_gw")) }
+        f["default_ipv4"] = .dict(ipv4)
+        f["all_ipv4_addresses"] = .list(s("all_ipv4").split(separator: " ").map { .string(String($0)) })
+        f["service_mgr"] = .string(s("service_mgr"))
+        f["user_id"] = .string(s("user_id"))
+        f["user_uid"] = .int(Int(s("user_uid")) ?? -1)
+        f["pkg_mgr"] = .string(s("pkg_mgr"))
+        var result = ModuleResult()
+        result.values["ansible_facts"] = .dict(f)
+        return result
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Jinja
+import Logging
+import OpsCore
+import OpsTransport
+
+/// What a module may use while it runs on one host: the connection (privilege escalation and
+/// `environment:` applied for it), the control node's files, templating, and the run's modes.
+public final class ModuleContext {
+    public let host: String
+    public let checkMode: Bool
+    public let diffMode: Bool
+    public let logger: Logger
+    public let templar: Templar
+    public let scope: VariableScope
+    /// Where the task was written, for messages.
+    public let location: SourceLocation
+    let task: Task
+    let connect: () throws -> any Transport
+    let become: Become?
+    let environment: [(String, String)]
+    let commandTimeout: Double?
+
+    init(
+        host: String, checkMode: Bool, diffMode: Bool, logger: Logger, templar: Templar, scope: VariableScope,
+        task: Task, connect: @escaping () throws -> any Transport, become: Become?, environment: [(String, String)],
+        commandTimeout: Double?
+    ) {
+        self.host = host
+        self.checkMode = checkMode
+        self.diffMode = diffMode
+        self.logger = logger
+        self.templar = templar
+        self.scope = scope
+        self.location = task.location
+        self.task = task
+        self.connect = connect
+        self.become = become
+        self.environment = environment
+        self.commandTimeout = commandTimeout
+    }
+
+    /// Runs a shell script on the host as the task's user, in one round trip.
+    public func run(_ script: String, stdin: Data? = nil, timeout: Double? = nil) throws -> CommandResult {
+        var command = script
+        if !environment.isEmpty {
+            let exports = environment.map { "export \($0.0)=\(ShellWords.quote($0.1))" }.joined(separator: "; ")
+            command = exports + "; " + command
+        }
+        var request = ExecRequest(command, stdin: stdin, timeout: timeout ?? commandTimeout)
+        if let become { request = become.wrap(request) }
+        logger.trace("exec", metadata: ["host": "\(host)", "command": "\(become == nil ? script : "(become) " + script)"])
+        return try connect().exec(request)
+    }
+
+    /// Runs a script and fails with host, command and stderr when it exits non-zero.
+    public func runChecked(_ script: String, stdin: Data? = nil, what: String) throws -> CommandResult {
+        let r = try run(script, stdin: stdin)
+        guard r.exitStatus == 0 else {
+            let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw ModuleError("\(what) failed on \(host) (rc=\(r.exitStatus)): \(err.isEmpty ? r.stdoutText : err)")
+        }
+        return r
+    }
+
+    /// Uploads to a path writable by the login user; callers that need root move it with `run`.
+    public func upload(file localPath: String, to remotePath: String, mode: Int) throws {
+        try connect().upload(file: localPath, to: remotePath, mode: mode)
+    }
+
+    public var becomeActive: Bool { become != nil }
+
+    /// Finds a control-node file the way Ansible does for `src`: absolute as given; relative in
+    /// the role's `folder` (files/ or templates/), the role, then the playbook's `folder` and itself.
+    public func findLocalFile(_ name: String, folder: String) throws -> String {
+        if name.hasPrefix("/") {
+            guard FileManager.default.fileExists(atPath: name) else {
+                throw ModuleError("\(task.module): \(name) does not exist on the control node")
+            }
+            return name
+        }
+        var candidates: [String] = []
+        if let role = task.rolePath { candidates += [role + "/" + folder + "/" + name, role + "/" + name] }
+        candidates += [task.baseDirectory + "/" + folder + "/" + name, task.baseDirectory + "/" + name]
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        throw ModuleError(
+            "\(task.module): could not find \"\(name)\" on the control node (looked in \(candidates.joined(separator: ", ")))")
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Jinja
+import OpsCore
+import OpsTransport
+
+extension PlaybookRunner {
+    /// Runs one task on every live host in parallel; returns the hosts that failed it.
+    func runTask(
+        _ task: Task, hosts live: [String], inherited: InheritedKeywords, _ play: PlayContext, isHandler: Bool
+    ) throws -> Set<String> {
+        let keywords = task.keywords.inheriting(from: inherited)
+        if !isHandler {
+            if let start = waitingForStart {
+                guard let name = task.name, name == start || Glob.matches(start, name) else { return [] }
+                waitingForStart = nil
+            }
+            guard selectedByTags(keywords.tags) else { return [] }
+            if task.module == "meta" { return try runMeta(task, hosts: live, keywords: keywords, play) }
+            events.taskStart(task.displayName, location: task.location, isHandler: false)
+        }
+        let runOnce = keywords.runOnce == true
+        let targets = runOnce ? Array(live.prefix(1)) : live
+        let results = ParallelHosts.run(targets, forks: options.forks) { host in
+            TaskExecutor(runner: self, play: play, task: task, keywords: keywords, host: host).run()
+        }
+        var failed = Set<String>()
+        for (host, r) in zip(targets, results) {
+            let applyTo = runOnce ? live : [host]
+            for h in applyTo { apply(r, to: hosts[h]!, task: task, isFirst: h == host) }
+            if r.unreachable {
+                hosts[host]!.unreachable = true
+                pool.discard(host)
+            } else if r.failed {
+                for h in applyTo {
+                    hosts[h]!.failed = true
+                    failed.insert(h)
+                }
+            }
+        }
+        _ = try play.checkFailureLimits(anyErrorsFatal: keywords.anyErrorsFatal == true && !failed.isEmpty)
+        return failed
+    }
+
+    /// Registers, sets facts, notifies handlers, and counts for the recap.
+    private func apply(_ r: TaskExecutor.HostResult, to state: HostState, task: Task, isFirst: Bool) {
+        if let facts = r.facts { for (k, v) in facts.pairs { state.hostVars[k] = v } }
+        if let gathered = r.gatheredFacts { for (k, v) in gathered.pairs { state.facts[k] = v } }
+        if let register = task.register { state.hostVars[.string(register)] = r.registered }
+        if r.changed && !r.failed { for n in task.notify { state.notify(n) } }
+        guard isFirst else { return }
+        if r.unreachable {
+            state.stats.unreachable += 1
+        } else if r.failed {
+            state.stats.failed += 1
+        } else if r.skipped {
+            state.stats.skipped += 1
+        } else {
+            state.stats.ok += 1
+            if r.changed { state.stats.changed += 1 }
+            if r.ignored { state.stats.ignored += 1 }
+        }
+    }
+
+    /// `meta:` acts on the run, not on hosts: flush_handlers once for the batch, end_play for all.
+    private func runMeta(_ task: Task, hosts live: [String], keywords: InheritedKeywords, _ play: PlayContext) throws
+        -> Set<String>
+    {
+        let action = MetaAction(rawValue: task.arg("_raw_params")?.scalar?.string ?? "") ?? .noop
+        switch action {
+        case .flushHandlers:
+            try flushHandlers(play)
+        case .endPlay:
+            for h in play.batch { hosts[h]!.ended = true }
+            play.aborted = true
+        case .endHost:
+            for h in live {
+                let scope = play.scope(for: h, taskVars: PlaybookValues.dict(keywords.vars))
+                if try conditionsHold(keywords.when, scope) { hosts[h]!.ended = true }
+            }
+        case .clearHostErrors:
+            for h in play.batch { hosts[h]!.failed = false }
+        case .clearFacts:
+            for h in live { hosts[h]!.facts = ValueDict() }
+        case .noop, .refreshInventory, .resetConnection:
+            break
+        }
+        return []
+    }
+
+    /// The connection for a host, resolved from its templated connection variables (cached).
+    func connectionSettings(for host: String) throws -> ConnectionSettings {
+        settingsLock.lock()
+        if let s = settingsCache[host] {
+            settingsLock.unlock()
+            return s
+        }
+        settingsLock.unlock()
+        let settings: ConnectionSettings
+        if inventory.host(host) == nil {
+            guard host == "localhost" || host == "127.0.0.1" else {
+                throw ModuleError("delegate_to: \(host) is not in the inventory")
+            }
+            settings = ConnectionSettings(name: host, kind: .local)
+        } else {
+            var vars = VariableSet()
+            let state = hosts[host]!
+            let scope = VariableScope(layers: [state.inventoryVars, state.hostVars, options.extraVars], templar: templar)
+            for name in ConnectionSettings.variableNames {
+                guard let v = try scope.resolve(name), !v.isNone else { continue }
+                vars.set(name, Node(PlaybookValues.string(v), Tag(.str)), origin: inventory.variables(for: host)[name]?.origin)
+            }
+            settings = try ConnectionSettings.resolve(host: host, vars: vars, overrides: overrides)
+        }
+        settingsLock.lock()
+        settingsCache[host] = settings
+        settingsLock.unlock()
+        return settings
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Jinja
+import Logging
+import OpsCore
+import OpsTransport
+
+/// Runs a loaded playbook with Ansible's linear strategy: each task on every host of the batch
+/// in parallel (bounded by forks), one connection per host for the whole run, handlers at the
+/// end of each section and on `meta: flush_handlers`.
+public final class PlaybookRunner {
+    let playbook: Playbook
+    let inventory: Inventory
+    let options: RunOptions
+    let pool: ConnectionPool
+    let overrides: ConnectionOverrides
+    let events: RunEvents
+    let logger: Logger
+    let templar: Templar
+    let loader: PlaybookLoader
+    var hosts: [String: HostState] = [:]
+    /// Set when `--start-at-task` is given and its task has not been reached yet.
+    var waitingForStart: String?
+    var settingsCache: [String: ConnectionSettings] = [:]
+    let settingsLock = NSLock()
+
+    public init(
+        playbook: Playbook, inventory: Inventory, options: RunOptions, pool: ConnectionPool,
+        overrides: ConnectionOverrides, events: RunEvents, templar: Templar, loader: PlaybookLoader, logger: Logger
+    ) {
+        self.playbook = playbook
+        self.inventory = inventory
+        self.options = options
+        self.pool = pool
+        self.overrides = overrides
+        self.events = events
+        self.templar = templar
+        self.loader = loader
+        self.logger = logger
+        self.waitingForStart = options.startAtTask
+        for h in inventory.hosts {
+            hosts[h.name] = HostState(name: h.name, inventoryVars: PlaybookValues.dict(inventory.variables(for: h.name)))
+        }
+    }
+
+    /// 0 all well, 2 a host failed, 4 a host unreachable (and none failed).
+    public func run() throws -> Int32 {
+        var touched: [String] = []
+        for play in playbook.plays {
+            let selected = try selectHosts(play)
+            for h in selected where !touched.contains(h) { touched.append(h) }
+            let stop = try runPlay(play, hosts: selected)
+            if stop { break }
+        }
+        let states = touched.compactMap { hosts[$0] }
+        events.recap(states)
+        if states.contains(where: { $0.stats.failed > 0 }) { return 2 }
+        if states.contains(where: { $0.stats.unreachable > 0 }) { return 4 }
+        return 0
+    }
+
+    /// The play's pattern (templated with extra vars), narrowed by `--limit`.
+    func selectHosts(_ play: Play) throws -> [String] {
+        let patternText = try templar.templateString(play.hosts, options.extraVars, at: play.location)
+        var selected = try HostPattern(patternText).hosts(in: inventory)
+        if let limit = options.limit {
+            let allowed = Set(try HostPattern(limit).hosts(in: inventory))
+            selected = selected.filter { allowed.contains($0) }
+        }
+        return selected.filter { !(hosts[$0]?.unreachable ?? true) }
+    }
+
+    /// Returns true when the whole run must stop (any_errors_fatal, or every host gone).
+    func runPlay(_ play: Play, hosts selected: [String]) throws -> Bool {
+        events.playStart(play, hosts: selected)
+        guard !selected.isEmpty else {
+            events.warning("no hosts matched \"\(play.hosts)\"\(options.limit.map { " with --limit \($0)" } ?? "")")
+            return false
+        }
+        for h in selected {
+            hosts[h]!.failed = false
+            hosts[h]!.ended = false
+        }
+        let context = try PlayContext(play: play, runner: self)
+        for batch in play.batches(of: selected) {
+            let outcome = try runBatch(batch, context)
+            if outcome == .abortPlay { return play.keywords.anyErrorsFatal == true }
+        }
+        return false
+    }
+
+    enum BatchOutcome { case done, abortPlay }
+
+    func runBatch(_ batch: [String], _ play: PlayContext) throws -> BatchOutcome {
+        play.batch = batch
+        if play.play.gatherFacts {
+            try runGatherFacts(batch, play)
+            if try play.checkFailureLimits() { return .abortPlay }
+        }
+        var sections: [(items: [TaskItem], keywords: InheritedKeywords)] = [(play.play.preTasks, play.play.keywords)]
+        var main: [TaskItem] = play.play.roles.map { role in
+            var k = role.keywords
+            k.vars = role.params.merging(k.vars)
+            return .block(Block(name: "role \(role.name)", block: role.tasks, keywords: k))
+        }
+        main += play.play.tasks
+        sections.append((main, play.play.keywords))
+        sections.append((play.play.postTasks, play.play.keywords))
+        for section in sections {
+            let live = play.liveHosts()
+            if live.isEmpty {
+                events.noHostsLeft()
+                return .abortPlay
+            }
+            _ = try runItems(section.items, hosts: live, inherited: section.keywords, play)
+            if play.aborted { return .abortPlay }
+            try flushHandlers(play)
+            if play.aborted { return .abortPlay }
+        }
+        if play.liveHosts().isEmpty {
+            events.noHostsLeft()
+            return .abortPlay
+        }
+        return .done
+    }
+
+    /// Runs notified handlers, in the order they are defined, on the hosts that notified them.
+    func flushHandlers(_ play: PlayContext) throws {
+        let force = options.forceHandlers || play.play.forceHandlers
+        for handler in play.handlers {
+            let names = [handler.name ?? ""] + handler.listen
+            let targets = play.batch.filter { h in
+                guard let state = hosts[h], !state.unreachable else { return false }
+                if state.failed && !force { return false }
+                return state.notified.contains { names.contains($0) }
+            }
+            guard !targets.isEmpty else { continue }
+            events.taskStart(handler.name ?? handler.module, location: handler.location, isHandler: true)
+            let failed = try runTask(handler, hosts: targets, inherited: play.play.keywords, play, isHandler: true)
+            for h in failed { hosts[h]!.failed = true }
+        }
+        for h in play.batch { hosts[h]!.notified.removeAll() }
+    }
+}
+
+extension PlaybookRunner {
+    /// Ansible's implicit "Gathering Facts" task, run as the `setup` module on the batch.
+    func runGatherFacts(_ batch: [String], _ play: PlayContext) throws {
+        let task = Task(
+            name: "Gathering Facts", module: "setup", args: [], keywords: play.play.keywords,
+            location: play.play.location, rolePath: nil, baseDirectory: play.play.baseDirectory)
+        var keywords = InheritedKeywords()
+        keywords.checkMode = .literal(false)
+        keywords.tags = ["always"]
+        events.taskStart("Gathering Facts", location: play.play.location, isHandler: false)
+        let live = play.liveHosts()
+        _ = try runTask(task, hosts: live, inherited: keywords.inheriting(from: play.play.keywords), play, isHandler: true)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Jinja
+import OpsCore
+import OpsTransport
+
+/// Shell fragments the file modules share. Each module sends one script per task: it checks,
+/// changes only what differs (unless in check mode), and reports `key=value` lines, so a task
+/// costs one round trip whether or not anything changes.
+public enum RemoteScript {
+    public static func q(_ s: String) -> String { ShellWords.quote(s) }
+
+    /// Brings mode/owner/group of "$d" to what is asked; sets changed=1 when something differs.
+    /// Needs `$check` (1 in check mode) and `$changed` set by the caller's script.
+    static func attributes(mode: FileMode?, owner: String?, group: String?, recurse: Bool = false) -> String {
+        var s = ""
+        let r = recurse ? "-R " : ""
+        if let mode, mode != .preserve {
+            switch mode {
+            case .numeric(let m):
+                // stat prints no leading zeros ("644", "4755"); compare on the same footing.
+                s += """
+                    if [ -e "$d" ] || [ "$check" = 0 ]; then cur=$(stat -c %a "$d" 2>/dev/null || echo none)
+                    if [ "$cur" != \(String(m, radix: 8)) ]; then changed=1; [ "$check" = 1 ] || chmod \(r)\(String(format: "%04o", m)) "$d" || exit 1; fi; fi
+
+                    """
+            case .symbolic(let sym):
+                s += """
+                    if [ -e "$d" ]; then cur=$(stat -c %a "$d")
+                    if [ "$check" = 1 ]; then t=$(mktemp) && chmod "$cur" "$t" && chmod \(q(sym)) "$t" && new=$(stat -c %a "$t"); rm -f "$t"
+                    else chmod \(r)\(q(sym)) "$d" || exit 1; new=$(stat -c %a "$d"); fi
+                    [ "$cur" = "$new" ] || changed=1; fi
+
+                    """
+            case .preserve: break
+            }
+        }
+        if let owner {
+            s += """
+                if [ -e "$d" ]; then cur=$(stat -c %U "$d"); curid=$(stat -c %u "$d")
+                if [ "$cur" != \(q(owner)) ] && [ "$curid" != \(q(owner)) ]; then changed=1; [ "$check" = 1 ] || chown \(r)\(q(owner)) "$d" || exit 1; fi; fi
+
+                """
+        }
+        if let group {
+            s += """
+                if [ -e "$d" ]; then cur=$(stat -c %G "$d"); curid=$(stat -c %g "$d")
+                if [ "$cur" != \(q(group)) ] && [ "$curid" != \(q(group)) ]; then changed=1; [ "$check" = 1 ] || chgrp \(r)\(q(group)) "$d" || exit 1; fi; fi
+
+                """
+        }
+        return s
+    }
+
+    /// Prints the file's attributes as `key=value` lines (Ansible's return values for files).
+    static let describe = """
+        if [ -e "$d" ] || [ -L "$d" ]; then stat -c 'mode=%a
+        uid=%u
+        gid=%g
+        owner=%U
+        group=%G
+        size=%s
+        ftype=%F' "$d"; fi
+        echo "changed=$changed"
+
+        """
+
+    /// Parses `key=value` lines (a value may contain `=`; later keys win).
+    public static func keyValues(_ text: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            out[String(line[..<eq])] = String(line[line.index(after: eq)...])
+        }
+        return out
+    }
+
+    /// Adds Ansible's file return values (mode as "0644", uid, gid, owner, group, size, state).
+    static func fileValues(_ kv: [String: String], into values: inout ValueDict) {
+        if let m = kv["mode"], let i = Int(m, radix: 8) { values["mode"] = .string(String(format: "%04o", i)) }
+        if let u = kv["uid"].flatMap({ Int($0) }) { values["uid"] = .int(u) }
+        if let g = kv["gid"].flatMap({ Int($0) }) { values["gid"] = .int(g) }
+        if let o = kv["owner"] { values["owner"] = .string(o) }
+        if let g = kv["group"] { values["group"] = .string(g) }
+        if let s = kv["size"].flatMap({ Int($0) }) { values["size"] = .int(s) }
+        if let t = kv["ftype"] {
+            let state: String
+            switch t {
+            case "directory": state = "directory"
+            case "symbolic link": state = "link"
+            case "regular file", "regular empty file": state = "file"
+            default: state = "file"
+            }
+            values["state"] = .string(state)
+        }
+    }
+
+    /// Fails with host, what and stderr when a script reports an error.
+    static func check(_ r: CommandResult, _ context: ModuleContext, _ what: String) throws {
+        guard r.exitStatus == 0 else {
+            let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw ModuleError("\(what) on \(context.host): \(err.isEmpty ? "rc=\(r.exitStatus)" : err)")
+        }
+    }
+}
