@@ -34,16 +34,20 @@ public struct ExecRequest: Sendable {
     /// is still returned in the result.
     public var onStdout: (@Sendable (Data) -> Void)?
     public var onStderr: (@Sendable (Data) -> Void)?
+    /// Answers one interactive prompt (sudo's password prompt); set by `Become.wrap`.
+    public var prompt: PromptAnswer?
 
     public init(
         _ command: String, stdin: Data? = nil, timeout: Double? = nil,
-        onStdout: (@Sendable (Data) -> Void)? = nil, onStderr: (@Sendable (Data) -> Void)? = nil
+        onStdout: (@Sendable (Data) -> Void)? = nil, onStderr: (@Sendable (Data) -> Void)? = nil,
+        prompt: PromptAnswer? = nil
     ) {
         self.command = command
         self.stdin = stdin
         self.timeout = timeout
         self.onStdout = onStdout
         self.onStderr = onStderr
+        self.prompt = prompt
     }
 }
 

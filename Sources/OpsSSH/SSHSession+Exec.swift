@@ -1,0 +1,138 @@
+import CLibSSH2
+import Foundation
+
+/// What a remote command did.
+public struct SSHExecResult: Sendable {
+    public var exitStatus: Int32
+    /// The signal name without "SIG" ("TERM", "KILL"), when the command was killed by one.
+    public var exitSignal: String?
+    public var stdout: Data
+    public var stderr: Data
+}
+
+extension SSHSession {
+    /// Runs `command` on a new channel, streaming `stdin` (chunks until nil) while reading stdout
+    /// and stderr, so neither side can fill a window and deadlock the other.
+    /// - Parameters:
+    ///   - stdin: returns the next chunk of input, empty when none is ready yet, nil at end;
+    ///     a nil closure closes stdin at once.
+    ///   - collectOutput: false drops output after the callbacks saw it (for huge streams).
+    public func exec(
+        _ command: String, stdin: (() throws -> Data?)? = nil, deadline: Deadline, collectOutput: Bool = true,
+        onStdout: ((Data) -> Void)? = nil, onStderr: ((Data) -> Void)? = nil
+    ) throws -> SSHExecResult {
+        let channel = try openSessionChannel(deadline: deadline)
+        let operation = "run `\(command.count > 200 ? String(command.prefix(200)) + "…" : command)`"
+        try retry(operation, deadline: deadline, kind: .failure) {
+            command.withCString { cssh_channel_exec(channel.raw, $0, UInt32(strlen($0))) }
+        }
+
+        var stdout = Data()
+        var stderr = Data()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+        defer { buffer.deallocate() }
+
+        var pending = Data()
+        var pendingOffset = 0
+        var stdinOpen = stdin != nil
+        var eofSent = false
+        var stdoutDone = false
+        var stderrDone = false
+        var inputNotReady = false
+
+        while true {
+            var progressed = false
+            // Write before reading: a blocked write may pull in packets that the reads then take.
+            if stdinOpen {
+                if pendingOffset == pending.count {
+                    if let chunk = try stdin?() {
+                        // An empty chunk means "nothing yet" (e.g. waiting for a prompt), not progress.
+                        inputNotReady = chunk.isEmpty
+                        if !chunk.isEmpty {
+                            pending = chunk
+                            pendingOffset = 0
+                            progressed = true
+                        }
+                    } else {
+                        stdinOpen = false
+                    }
+                }
+                if stdinOpen && pendingOffset < pending.count {
+                    do {
+                        let written = try pending.withUnsafeBytes { bytes in
+                            try channel.write(UnsafeRawBufferPointer(rebasing: bytes[pendingOffset...]), operation: operation)
+                        }
+                        if let written {
+                            pendingOffset += written
+                            progressed = true
+                        }
+                    } catch let failure as SSHError where failure.kind != .unreachable {
+                        // The command exited or closed its stdin; what it did not read is dropped, as ssh does.
+                        stdinOpen = false
+                    }
+                }
+            }
+            if !stdinOpen && !eofSent {
+                let rc = libssh2_channel_send_eof(channel.raw)
+                if rc != CSSH_ERROR_EAGAIN {
+                    if rc < 0 && isBroken { throw error(.unreachable, operation, code: rc) }
+                    eofSent = true
+                    progressed = true
+                }
+            }
+            if !stdoutDone {
+                while let n = try channel.read(stream: 0, into: buffer, operation: operation) {
+                    if n == 0 {
+                        stdoutDone = channel.isAtEOF
+                        break
+                    }
+                    let chunk = Data(buffer[..<n])
+                    onStdout?(chunk)
+                    if collectOutput { stdout.append(chunk) }
+                    progressed = true
+                }
+            }
+            if !stderrDone {
+                while let n = try channel.read(stream: CSSH_STDERR_STREAM, into: buffer, operation: operation) {
+                    if n == 0 {
+                        stderrDone = channel.isAtEOF
+                        break
+                    }
+                    let chunk = Data(buffer[..<n])
+                    onStderr?(chunk)
+                    if collectOutput { stderr.append(chunk) }
+                    progressed = true
+                }
+            }
+            if channel.isAtEOF {
+                stdoutDone = true
+                stderrDone = true
+            }
+            // The command ended while its input source was still waiting for it: stop waiting.
+            if stdoutDone && stderrDone && stdinOpen && inputNotReady && pendingOffset == pending.count {
+                stdinOpen = false
+                continue
+            }
+            if stdoutDone && stderrDone && eofSent { break }
+            if !progressed {
+                try waitForSocket(deadline: deadline, operation: operation)
+            }
+        }
+
+        try retry(operation, deadline: deadline, kind: .failure) { libssh2_channel_close(channel.raw) }
+        try retry(operation, deadline: deadline, kind: .failure) { libssh2_channel_wait_closed(channel.raw) }
+        let status = libssh2_channel_get_exit_status(channel.raw)
+        var signalPointer: UnsafeMutablePointer<CChar>?
+        var signalLength = 0
+        var signal: String?
+        if libssh2_channel_get_exit_signal(channel.raw, &signalPointer, &signalLength, nil, nil, nil, nil) == 0,
+            let signalPointer
+        {
+            if signalLength > 0 {
+                signal = String(decoding: UnsafeRawBufferPointer(start: signalPointer, count: signalLength), as: UTF8.self)
+            }
+            libssh2_free(raw, signalPointer)
+        }
+        return SSHExecResult(exitStatus: signal == nil ? status : -1, exitSignal: signal, stdout: stdout, stderr: stderr)
+    }
+}
