@@ -61,8 +61,9 @@ let package = Package(
         .target(
             name: "OpsEngine",
             dependencies: [
-                "OpsCore", "OpsTransport", "OpsHTTP", "Jinja",
+                "OpsCore", "OpsTransport", "OpsHTTP", "Jinja", "Yams",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings),
         // The lab of real hosts: systemd-nspawn containers in network namespaces.

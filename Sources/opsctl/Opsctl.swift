@@ -12,6 +12,7 @@ struct Opsctl: ParsableCommand {
             InventoryCommand.self,
             RunCommand.self,
             PingCommand.self,
+            PlayCommand.self,
         ]
     )
 

@@ -84,7 +84,7 @@ extension Node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case .scalar: return "a scalar"
-        case .alias: return "an alias"
+        default: return "an alias"
         }
     }
 

@@ -1,3 +1,4 @@
+@preconcurrency import Yams
 import Foundation
 import Jinja
 import OpsCore

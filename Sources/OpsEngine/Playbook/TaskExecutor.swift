@@ -1,3 +1,4 @@
+@preconcurrency import Yams
 import Foundation
 import Jinja
 import OpsCore
@@ -169,7 +170,7 @@ struct TaskExecutor {
         registered["failed"] = .bool(failed)
         registered["msg"] = .string(failed ? "One or more items failed" : "All items completed")
         registered["skipped"] = .bool(allSkipped)
-        let ignore = failed && (try ignoring())
+        let ignore = try failed && ignoring()
         return HostResult(
             registered: .dict(registered), changed: changed, failed: failed && !ignore, skipped: allSkipped,
             ignored: ignore, facts: facts)
