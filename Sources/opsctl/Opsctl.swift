@@ -13,6 +13,7 @@ struct Opsctl: ParsableCommand {
             RunCommand.self,
             PingCommand.self,
             PlayCommand.self,
+            TemplateCommand.self,
         ]
     )
 

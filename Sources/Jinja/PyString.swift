@@ -1,0 +1,174 @@
+/// Python `str` algorithms that differ from Foundation's (whitespace split, strip sets, title case).
+enum PyString {
+    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 9...13, 28...32, 0x85, 0xa0, 0x1680, 0x2000...0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000: return true
+        default: return false
+        }
+    }
+
+    static func split(_ s: String, sep: String?, maxsplit: Int) -> [String] {
+        guard let sep else {
+            var parts: [String] = []
+            var current = String.UnicodeScalarView()
+            var splits = 0
+            var scalars = s.unicodeScalars[...]
+            while let c = scalars.first {
+                if isSpace(c) {
+                    if !current.isEmpty {
+                        parts.append(String(current))
+                        current = String.UnicodeScalarView()
+                        splits += 1
+                        if maxsplit >= 0 && splits >= maxsplit {
+                            let rest = scalars.drop(while: { isSpace($0) })
+                            if !rest.isEmpty { parts.append(String(String.UnicodeScalarView(rest))) }
+                            return parts
+                        }
+                    }
+                } else {
+                    current.append(c)
+                }
+                scalars = scalars.dropFirst()
+            }
+            if !current.isEmpty { parts.append(String(current)) }
+            return parts
+        }
+        if sep.isEmpty { return [s] }
+        var parts: [String] = []
+        var rest = s[...]
+        while maxsplit < 0 || parts.count < maxsplit, let r = rest.range(of: sep) {
+            parts.append(String(rest[..<r.lowerBound]))
+            rest = rest[r.upperBound...]
+        }
+        parts.append(String(rest))
+        return parts
+    }
+
+    static func rsplit(_ s: String, sep: String?, maxsplit: Int) -> [String] {
+        if maxsplit < 0 { return split(s, sep: sep, maxsplit: -1) }
+        guard let sep else {
+            let reversed = String(String.UnicodeScalarView(s.unicodeScalars.reversed()))
+            return split(reversed, sep: nil, maxsplit: maxsplit).reversed().map {
+                String(String.UnicodeScalarView($0.unicodeScalars.reversed()))
+            }
+        }
+        var parts: [String] = []
+        var rest = s[...]
+        while parts.count < maxsplit, let r = rest.range(of: sep, options: .backwards) {
+            parts.insert(String(rest[r.upperBound...]), at: 0)
+            rest = rest[..<r.lowerBound]
+        }
+        parts.insert(String(rest), at: 0)
+        return parts
+    }
+
+    static func splitlines(_ s: String, keepends: Bool) -> [String] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        let scalars = Array(s.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            switch c.value {
+            case 10, 11, 12, 13, 28, 29, 30, 0x85, 0x2028, 0x2029:
+                var end = String.UnicodeScalarView([c])
+                if c.value == 13 && i + 1 < scalars.count && scalars[i + 1].value == 10 {
+                    end.append(scalars[i + 1])
+                    i += 1
+                }
+                if keepends { current.append(contentsOf: end) }
+                lines.append(String(current))
+                current = String.UnicodeScalarView()
+            default:
+                current.append(c)
+            }
+            i += 1
+        }
+        if !current.isEmpty { lines.append(String(current)) }
+        return lines
+    }
+
+    static func strip(_ s: String, chars: String?, left: Bool, right: Bool) -> String {
+        let set = chars.map { Set($0.unicodeScalars) }
+        let drop: (Unicode.Scalar) -> Bool = { c in set?.contains(c) ?? isSpace(c) }
+        var v = s.unicodeScalars[...]
+        if left { v = v.drop(while: drop) }
+        if right {
+            while let l = v.last, drop(l) { v = v.dropLast() }
+        }
+        return String(String.UnicodeScalarView(v))
+    }
+
+    static func replace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
+        if count < 0 {
+            if old.isEmpty {
+                var r = new
+                for c in s.unicodeScalars { r.unicodeScalars.append(c); r += new }
+                return r
+            }
+            return s.replacingOccurrences(of: old, with: new)
+        }
+        var result = ""
+        var rest = s[...]
+        var n = 0
+        while n < count, !old.isEmpty, let r = rest.range(of: old) {
+            result += rest[..<r.lowerBound]
+            result += new
+            rest = rest[r.upperBound...]
+            n += 1
+        }
+        return result + rest
+    }
+
+    /// Python's `str.title()`: a letter after a non-letter is upper-cased, the others lower-cased.
+    static func title(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        var prevCased = false
+        for c in s.unicodeScalars {
+            let isLetter = c.properties.isAlphabetic
+            if isLetter {
+                out.append(contentsOf: (prevCased ? String(c).lowercased() : String(c).uppercased()).unicodeScalars)
+            } else {
+                out.append(c)
+            }
+            prevCased = isLetter
+        }
+        return String(out)
+    }
+
+    static func capitalize(_ s: String) -> String {
+        guard let f = s.unicodeScalars.first else { return s }
+        return String(f).uppercased() + String(String.UnicodeScalarView(s.unicodeScalars.dropFirst())).lowercased()
+    }
+}
+
+/// Python's stable `sorted`, with jinja2's case-insensitive default for strings and attribute keys.
+enum Sorting {
+    static func sorted(_ items: [Value], reverse: Bool, caseSensitive: Bool, key: ((Value) throws -> Value)?)
+        throws -> [Value]
+    {
+        let keys = try items.map { v -> Value in
+            let k = try key?(v) ?? v
+            if !caseSensitive, case .string(let s) = k { return .string(s.lowercased()) }
+            return k
+        }
+        var error: Error? = nil
+        let order = Array(items.indices).sorted { a, b in
+            if error != nil { return false }
+            do {
+                let c = try Value.compare(keys[a], keys[b])
+                if c == 0 { return a < b }
+                return reverse ? c > 0 : c < 0
+            } catch let e {
+                error = e
+                return false
+            }
+        }
+        if let error { throw error }
+        if reverse {
+            // Python keeps equal elements in original order even when reversing.
+            return order.map { items[$0] }
+        }
+        return order.map { items[$0] }
+    }
+}
