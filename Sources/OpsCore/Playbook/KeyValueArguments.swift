@@ -40,13 +40,25 @@ public enum KeyValueArguments {
         var text: String
     }
 
-    /// Splits on unquoted whitespace, keeping quotes inside the token (like Ansible's split_args).
+    /// Splits on unquoted whitespace outside `{{ }}`, `{% %}` and `{# #}`, keeping quotes inside
+    /// the token (like Ansible's split_args).
     static func tokens(_ text: String) throws -> [Token] {
         var result: [Token] = []
         var current = ""
         var quote: Character?
         var escaped = false
+        var jinjaDepth = 0
+        var previous: Character = " "
         for c in text {
+            defer { previous = c }
+            if quote == nil {
+                if previous == "{" && (c == "{" || c == "%" || c == "#") { jinjaDepth += 1 }
+                if (previous == "}" || previous == "%" || previous == "#") && c == "}" && jinjaDepth > 0 { jinjaDepth -= 1 }
+            }
+            if jinjaDepth > 0 {
+                current.append(c)
+                continue
+            }
             if escaped {
                 current.append(c)
                 escaped = false

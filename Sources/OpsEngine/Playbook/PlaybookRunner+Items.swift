@@ -34,9 +34,11 @@ extension PlaybookRunner {
         if !blockFailed.isEmpty && !block.rescue.isEmpty {
             let rescueHosts = live.filter { blockFailed.contains($0) }
             // A host in rescue is no longer failed unless rescue fails too.
+            // Ansible's recap counts a rescued failure as rescued, not failed.
             for h in rescueHosts {
                 hosts[h]!.failed = false
                 hosts[h]!.stats.rescued += 1
+                hosts[h]!.stats.failed = max(0, hosts[h]!.stats.failed - 1)
             }
             failed = try runItems(block.rescue, hosts: rescueHosts, inherited: keywords, play)
         }

@@ -16,7 +16,7 @@ struct ConnectionOptions: ParsableArguments {
         help: "Record keys of hosts not yet in known_hosts (a changed key is still refused).")
     var acceptNew = false
 
-    @Option(name: [.short, .customLong("timeout")], help: "Seconds to connect to a host.")
+    @Option(name: [.customShort("T"), .customLong("timeout")], help: "Seconds to connect to a host.")
     var timeout: Double?
 
     @Option(name: .customLong("forks"), help: "Hosts worked on at once.")
