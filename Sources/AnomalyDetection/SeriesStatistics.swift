@@ -1,0 +1,58 @@
+/// The summary statistics the detectors share, computed the way numpy does so that scores match a
+/// numpy/scipy reference point for point.
+enum SeriesStatistics {
+    /// Compensated (Neumaier) summation: a plain running sum loses ~n·ε of the mean on 100,000
+    /// large values, which is enough to move z-scores of a low-variance series past 1e-9.
+    static func sum(_ values: some Collection<Double>) -> Double {
+        var sum = 0.0
+        var compensation = 0.0
+        for v in values {
+            let t = sum + v
+            if abs(sum) >= abs(v) {
+                compensation += (sum - t) + v
+            } else {
+                compensation += (v - t) + sum
+            }
+            sum = t
+        }
+        return sum + compensation
+    }
+
+    static func mean(_ values: some Collection<Double>) -> Double {
+        values.isEmpty ? 0 : sum(values) / Double(values.count)
+    }
+
+    /// numpy's `std` with ddof=0, two-pass.
+    static func populationStandardDeviation(_ values: [Double], mean: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        return (sum(values.lazy.map { ($0 - mean) * ($0 - mean) }) / Double(values.count)).squareRoot()
+    }
+
+    /// `numpy.median` of an ascending array: the middle element, or the mean of the middle two.
+    static func median(sorted: [Double]) -> Double {
+        let n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+
+    /// `numpy.percentile(x, 100 * q)` with the default linear method on an ascending array,
+    /// including numpy's two-sided interpolation (from the upper neighbour when the fraction is
+    /// >= 0.5), so that quartiles agree to the last bit.
+    static func quantile(sorted: [Double], _ q: Double) -> Double {
+        let n = sorted.count
+        let position = Double(n - 1) * q
+        let lower = min(max(Int(position.rounded(.down)), 0), n - 1)
+        let upper = min(lower + 1, n - 1)
+        let fraction = position - Double(lower)
+        let a = sorted[lower]
+        let b = sorted[upper]
+        let difference = b - a
+        return fraction >= 0.5 ? b - difference * (1 - fraction) : a + difference * fraction
+    }
+
+    /// True when every value is the same: the scale of such a series is exactly zero, whatever
+    /// rounding the mean picked up.
+    static func isConstant(_ values: [Double]) -> Bool {
+        guard let first = values.first else { return true }
+        return values.allSatisfy { $0 == first }
+    }
+}
