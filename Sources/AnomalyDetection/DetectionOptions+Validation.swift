@@ -1,8 +1,8 @@
 extension DetectionOptions {
-    /// Limits that keep one request from tying up the service: a forest this size already scores
-    /// 100,000 points in well under a second.
-    static let maximumTrees = 1_000
-    static let maximumSampleSize = 65_536
+    /// Limits that keep one request from tying up the service: the largest forest holds about
+    /// 2 million split points (tens of MB while it scores) and scores 100,000 points in about a second.
+    static let maximumTrees = 500
+    static let maximumSampleSize = 4_096
 
     /// Checks the options `method` uses (for `ensemble`, its own and every member's), naming the
     /// option, the value, and the accepted range.

@@ -16,9 +16,9 @@ struct IQRDetector {
     }
 
     static func scores(_ values: [Double]) -> [Double] {
-        let sorted = values.sorted()
-        let q1 = SeriesStatistics.quantile(sorted: sorted, 0.25)
-        let q3 = SeriesStatistics.quantile(sorted: sorted, 0.75)
+        let quartiles = SeriesStatistics.quantiles(values, [0.25, 0.75])
+        let q1 = quartiles[0]
+        let q3 = quartiles[1]
         var unit = q3 - q1
         if !(unit > 0) {
             // More than half the points tied: measure in the IQR a normal series of this σ would have.

@@ -20,8 +20,7 @@ struct IsolationForest {
 
     func run(_ values: [Double], contamination: Double, scoreThreshold: Double?) -> MethodResult {
         let scores = scores(values)
-        let threshold =
-            scoreThreshold ?? SeriesStatistics.quantile(sorted: scores.sorted(), 1 - contamination)
+        let threshold = scoreThreshold ?? SeriesStatistics.quantiles(scores, [1 - contamination])[0]
         return MethodResult(scores: scores, threshold: threshold, severityScale: .isolationScore)
     }
 
@@ -65,7 +64,10 @@ struct IsolationForest {
             forestLeaves.append(leaves)
         }
 
-        let boundaries = Array(Set(splits)).sorted()
+        splits.sort()
+        var boundaries: [Double] = []
+        boundaries.reserveCapacity(splits.count)
+        for split in splits where split != boundaries.last { boundaries.append(split) }
         // Interval j is (boundaries[j − 1], boundaries[j]], open-ended at both extremes.
         var pathSums = [Double](repeating: 0, count: boundaries.count + 2)
         for leaves in forestLeaves {

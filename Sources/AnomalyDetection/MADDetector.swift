@@ -14,9 +14,9 @@ struct MADDetector {
     }
 
     static func scores(_ values: [Double]) -> [Double] {
-        let median = SeriesStatistics.median(sorted: values.sorted())
+        let median = SeriesStatistics.median(values)
         let deviations = values.map { abs($0 - median) }
-        let mad = SeriesStatistics.median(sorted: deviations.sorted())
+        let mad = SeriesStatistics.median(deviations)
         if mad > 0 {
             return deviations.map { madConsistency * $0 / mad }
         }

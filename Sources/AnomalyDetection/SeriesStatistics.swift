@@ -28,23 +28,8 @@ enum SeriesStatistics {
         return (sum(values.lazy.map { ($0 - mean) * ($0 - mean) }) / Double(values.count)).squareRoot()
     }
 
-    /// `numpy.median` of an ascending array: the middle element, or the mean of the middle two.
-    static func median(sorted: [Double]) -> Double {
-        let n = sorted.count
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
-
-    /// `numpy.percentile(x, 100 * q)` with the default linear method on an ascending array,
-    /// including numpy's two-sided interpolation (from the upper neighbour when the fraction is
-    /// >= 0.5), so that quartiles agree to the last bit.
-    static func quantile(sorted: [Double], _ q: Double) -> Double {
-        let n = sorted.count
-        let position = Double(n - 1) * q
-        let lower = min(max(Int(position.rounded(.down)), 0), n - 1)
-        let upper = min(lower + 1, n - 1)
-        let fraction = position - Double(lower)
-        let a = sorted[lower]
-        let b = sorted[upper]
+    /// numpy's `_lerp`: from the upper neighbour when the fraction is >= 0.5.
+    static func interpolate(_ a: Double, _ b: Double, fraction: Double) -> Double {
         let difference = b - a
         return fraction >= 0.5 ? b - difference * (1 - fraction) : a + difference * fraction
     }
