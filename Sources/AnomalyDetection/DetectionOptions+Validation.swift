@@ -33,7 +33,8 @@ extension DetectionOptions {
     private func validateEnsemble() throws {
         guard !ensembleMethods.isEmpty else {
             throw DetectionError.invalidOption(
-                name: "ensembleMethods", reason: "is empty; list at least one of zscore, mad, iqr, ewma, isolation_forest")
+                name: "ensembleMethods",
+                reason: "is empty; list at least one of zscore, mad, iqr, ewma, isolation_forest")
         }
         if ensembleMethods.contains(.ensemble) {
             throw DetectionError.invalidOption(

@@ -73,7 +73,9 @@ struct IsolationForest {
         for leaves in forestLeaves {
             var start = 0
             for leaf in leaves {
-                let end = leaf.upperBound.isInfinite ? boundaries.count + 1 : Self.firstIndex(in: boundaries, notBelow: leaf.upperBound) + 1
+                let end =
+                    leaf.upperBound.isInfinite
+                    ? boundaries.count + 1 : Self.firstIndex(in: boundaries, notBelow: leaf.upperBound) + 1
                 pathSums[start] += leaf.pathLength
                 pathSums[end] -= leaf.pathLength
                 start = end

@@ -10,15 +10,19 @@ final class ReferenceTests: XCTestCase {
     static let methods: [DetectionMethod] = [.zscore, .mad, .iqr, .ewma]
 
     /// All series under every setting, from one Python run.
-    static func reference() throws -> [(name: String, values: [Double], options: DetectionOptions, answer: [String: ReferenceMethod])] {
+    static func reference() throws -> [(
+        name: String, values: [Double], options: DetectionOptions, answer: [String: ReferenceMethod]
+    )] {
         var cases: [ScoresRequest.Case] = []
         var described: [(String, [Double], DetectionOptions)] = []
         for (name, values) in ReferenceSeries.all {
             for setting in settings where name != "large" || setting.sensitivity == 2.0 {
                 cases.append(.init(values: values, sensitivity: setting.sensitivity, alpha: setting.alpha))
                 described.append(
-                    ("\(name) (sensitivity \(setting.sensitivity), alpha \(setting.alpha))", values,
-                     DetectionOptions(sensitivity: setting.sensitivity, ewmaAlpha: setting.alpha)))
+                    (
+                        "\(name) (sensitivity \(setting.sensitivity), alpha \(setting.alpha))", values,
+                        DetectionOptions(sensitivity: setting.sensitivity, ewmaAlpha: setting.alpha)
+                    ))
             }
         }
         let answer = try PythonReference.run("scores", ScoresRequest(cases: cases), as: ScoresAnswer.self)
@@ -49,7 +53,8 @@ final class ReferenceTests: XCTestCase {
                 }
                 for anomaly in outcome.anomalies {
                     XCTAssertEqual(anomaly.value, values[anomaly.index], context)
-                    XCTAssertEqual(anomaly.severity, expected.severities[anomaly.index], "\(context): point \(anomaly.index)")
+                    XCTAssertEqual(
+                        anomaly.severity, expected.severities[anomaly.index], "\(context): point \(anomaly.index)")
                 }
                 flaggedSomewhere[method, default: 0] += flagged.count
                 compared += 1
@@ -57,7 +62,8 @@ final class ReferenceTests: XCTestCase {
         }
         XCTAssertGreaterThan(compared, 40)
         for method in Self.methods {
-            XCTAssertGreaterThan(flaggedSomewhere[method] ?? 0, 10, "\(method) never flags anything: the comparison is vacuous")
+            XCTAssertGreaterThan(
+                flaggedSomewhere[method] ?? 0, 10, "\(method) never flags anything: the comparison is vacuous")
         }
     }
 
@@ -69,21 +75,25 @@ final class ReferenceTests: XCTestCase {
                 members.map { $0.scores[i] / $0.threshold }.reduce(0, +) / Double(members.count)
             }
             // Points on a member's threshold are the only excusable difference (see above).
-            let disputed = Set(values.indices.filter { i in
-                members.contains { abs($0.scores[i] - $0.threshold) <= Self.tolerance }
-            })
+            let disputed = Set(
+                values.indices.filter { i in
+                    members.contains { abs($0.scores[i] - $0.threshold) <= Self.tolerance }
+                })
             for threshold in 1...Self.methods.count {
                 var ensemble = options
                 ensemble.ensembleMethods = Self.methods
                 ensemble.ensembleThreshold = threshold
                 let outcome = try detect(values, method: .ensemble, options: ensemble)
-                for i in values.indices where abs(outcome.scores[i] - meanNormalised[i]) > Self.tolerance * max(1, meanNormalised[i]) {
-                    XCTFail("ensemble on \(name): point \(i) scores \(outcome.scores[i]), reference \(meanNormalised[i])")
+                for i in values.indices
+                where abs(outcome.scores[i] - meanNormalised[i]) > Self.tolerance * max(1, meanNormalised[i]) {
+                    XCTFail(
+                        "ensemble on \(name): point \(i) scores \(outcome.scores[i]), reference \(meanNormalised[i])")
                     break
                 }
                 let expected = Set(values.indices.filter { votes[$0] >= threshold })
                 let ours = Set(outcome.anomalies.map(\.index))
-                XCTAssertEqual(ours.subtracting(disputed), expected.subtracting(disputed), "ensemble >= \(threshold) on \(name)")
+                XCTAssertEqual(
+                    ours.subtracting(disputed), expected.subtracting(disputed), "ensemble >= \(threshold) on \(name)")
             }
         }
     }

@@ -72,7 +72,8 @@ final class ValidationTests: XCTestCase {
         let invalid = DetectionError.invalidOption(name: "ensembleMethods", reason: "")
         assertRejects(series, .ensemble, .init(ensembleMethods: []), invalid, mentioning: "empty")
         assertRejects(series, .ensemble, .init(ensembleMethods: [.zscore, .ensemble]), invalid, mentioning: "itself")
-        assertRejects(series, .ensemble, .init(ensembleMethods: [.mad, .zscore, .mad]), invalid, mentioning: "mad twice")
+        assertRejects(
+            series, .ensemble, .init(ensembleMethods: [.mad, .zscore, .mad]), invalid, mentioning: "mad twice")
     }
 
     func testIsolationForestOptions() {
