@@ -33,6 +33,7 @@ final class ReferenceTests: XCTestCase {
     func testMethodsMatchNumpyAndScipy() throws {
         var compared = 0
         var flaggedSomewhere: [DetectionMethod: Int] = [:]
+        var largestDifference: [DetectionMethod: Double] = [:]
         for (name, values, options, answer) in try Self.reference() {
             for method in Self.methods {
                 let expected = try XCTUnwrap(answer[method.rawValue], "no reference for \(method)")
@@ -40,6 +41,8 @@ final class ReferenceTests: XCTestCase {
                 let context = "\(method.rawValue) on \(name)"
                 XCTAssertEqual(outcome.scores.count, values.count, context)
                 for (i, (ours, theirs)) in zip(outcome.scores, expected.scores).enumerated() {
+                    largestDifference[method] = max(
+                        largestDifference[method] ?? 0, abs(ours - theirs) / max(1, abs(theirs)))
                     guard abs(ours - theirs) <= Self.tolerance * max(1, abs(theirs)) else {
                         XCTFail("\(context): point \(i) scores \(ours), numpy/scipy \(theirs)")
                         break
@@ -61,6 +64,11 @@ final class ReferenceTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(compared, 40)
+        print(
+            "largest score difference from numpy/scipy (relative above 1):",
+            Self.methods.map {
+                "\($0.rawValue) \(largestDifference[$0] ?? .nan)"
+            }.joined(separator: ", "))
         for method in Self.methods {
             XCTAssertGreaterThan(
                 flaggedSomewhere[method] ?? 0, 10, "\(method) never flags anything: the comparison is vacuous")
