@@ -95,3 +95,28 @@ final class ValidationTests: XCTestCase {
             "an ensemble without the forest ignores its options")
     }
 }
+
+final class MethodNameTests: XCTestCase {
+    func testEveryAPINameParses() throws {
+        for method in DetectionMethod.allCases {
+            XCTAssertEqual(try DetectionMethod.named(method.rawValue), method)
+        }
+    }
+
+    func testUnknownNamesSuggestTheNearestMethod() {
+        for (typo, suggestion) in [("isolation-forest", "isolation_forest"), ("z_score", "zscore"), ("EWMA", "ewma")] {
+            XCTAssertThrowsError(try DetectionMethod.named(typo)) { error in
+                guard case .invalidOption(let name, let reason) = error as? DetectionError else {
+                    return XCTFail("unexpected \(error)")
+                }
+                XCTAssertEqual(name, "method")
+                XCTAssertTrue(reason.contains("did you mean `\(suggestion)`?"), reason)
+            }
+        }
+        XCTAssertThrowsError(try DetectionMethod.named("prophet")) { error in
+            let text = "\(error)"
+            XCTAssertFalse(text.contains("did you mean"), text)
+            XCTAssertTrue(text.contains("expected one of zscore, mad, iqr, ewma, isolation_forest, ensemble"), text)
+        }
+    }
+}
