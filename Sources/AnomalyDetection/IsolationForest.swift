@@ -58,7 +58,7 @@ struct IsolationForest {
             }
             var leaves: [Leaf] = []
             sample.withUnsafeMutableBufferPointer { buffer in
-                grow(buffer[...], depth: 0, heightLimit: heightLimit, rng: &rng, leaves: &leaves)
+                grow(buffer, 0..<buffer.count, depth: 0, heightLimit: heightLimit, rng: &rng, leaves: &leaves)
             }
             for leaf in leaves.dropLast() { splits.append(leaf.upperBound) }
             forestLeaves.append(leaves)
@@ -96,35 +96,41 @@ struct IsolationForest {
         var pathLength: Double
     }
 
-    /// Grows one subtree, appending its leaves in ascending order of their intervals.
+    /// Grows one subtree over `buffer[range]`, appending its leaves in ascending order of their
+    /// intervals.
     private func grow(
-        _ points: Slice<UnsafeMutableBufferPointer<Double>>, depth: Int, heightLimit: Int,
+        _ buffer: UnsafeMutableBufferPointer<Double>, _ range: Range<Int>, depth: Int, heightLimit: Int,
         rng: inout SplitMix64, leaves: inout [Leaf], upperBound: Double = .infinity
     ) {
         var low = Double.infinity
         var high = -Double.infinity
-        for v in points {
-            low = min(low, v)
-            high = max(high, v)
+        var i = range.lowerBound
+        while i < range.upperBound {
+            low = min(low, buffer[i])
+            high = max(high, buffer[i])
+            i += 1
         }
-        if depth >= heightLimit || points.count <= 1 || low == high {
+        if depth >= heightLimit || range.count <= 1 || low == high {
             leaves.append(
-                Leaf(upperBound: upperBound, pathLength: Double(depth) + Self.averagePathLength(points.count)))
+                Leaf(upperBound: upperBound, pathLength: Double(depth) + Self.averagePathLength(range.count)))
             return
         }
         var split = low + rng.nextUnit() * (high - low)
         if !(split < high) { split = low }  // rounding reached the maximum: keep both sides non-empty
-        var points = points
-        var boundary = points.startIndex
-        for i in points.indices where points[i] <= split {
-            points.swapAt(i, boundary)
-            boundary += 1
+        var boundary = range.lowerBound
+        i = range.lowerBound
+        while i < range.upperBound {
+            if buffer[i] <= split {
+                buffer.swapAt(i, boundary)
+                boundary += 1
+            }
+            i += 1
         }
         grow(
-            points[points.startIndex..<boundary], depth: depth + 1, heightLimit: heightLimit, rng: &rng,
+            buffer, range.lowerBound..<boundary, depth: depth + 1, heightLimit: heightLimit, rng: &rng,
             leaves: &leaves, upperBound: split)
         grow(
-            points[boundary..<points.endIndex], depth: depth + 1, heightLimit: heightLimit, rng: &rng,
+            buffer, boundary..<range.upperBound, depth: depth + 1, heightLimit: heightLimit, rng: &rng,
             leaves: &leaves, upperBound: upperBound)
     }
 
