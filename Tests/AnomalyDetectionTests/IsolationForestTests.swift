@@ -57,6 +57,8 @@ final class IsolationForestTests: XCTestCase {
         let single = try detect([4], method: .isolationForest)
         XCTAssertEqual(single.scores, [0.5], "scikit-learn's score when a tree holds one point")
         XCTAssertTrue(single.anomalies.isEmpty)
+        // Two distinct points: every tree splits once, both leaves sit at depth 1 = c(2), s = 2^-1.
+        XCTAssertEqual(try detect([3, -8], method: .isolationForest).scores, [0.5, 0.5])
         let constant = try detect(Array(repeating: 7, count: 50), method: .isolationForest)
         XCTAssertTrue(constant.anomalies.isEmpty, "identical points cannot be told apart")
         XCTAssertEqual(Set(constant.scores).count, 1)
