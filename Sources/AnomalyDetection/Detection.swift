@@ -1,5 +1,5 @@
-// The contract between the detectors and detection-service. The detectors' author fills in
-// the implementations (one detector per file); the service codes against these types only.
+// The contract between the detectors and detection-service: the service codes against these types,
+// `detect` and `DetectionMethod.named` only. One detector per file; semantics in docs/detectors.md.
 
 /// A detection method, by its API name.
 public enum DetectionMethod: String, CaseIterable, Codable, Sendable {

@@ -1,6 +1,6 @@
 extension DetectionOptions {
-    /// Limits that keep one request from tying up the service: the largest forest holds about
-    /// 2 million split points (tens of MB while it scores) and scores 100,000 points in about a second.
+    /// Limits that keep one request from tying up the service: the largest forest allowed (500 trees
+    /// of 4,096) takes under a second on 100,000 points, against ~15 ms for the default 100 of 256.
     static let maximumTrees = 500
     static let maximumSampleSize = 4_096
 
