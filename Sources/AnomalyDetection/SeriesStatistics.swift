@@ -1,31 +1,52 @@
 /// The summary statistics the detectors share, computed the way numpy does so that scores match a
 /// numpy/scipy reference point for point.
 enum SeriesStatistics {
-    /// Compensated (Neumaier) summation: a plain running sum loses ~n·ε of the mean on 100,000
-    /// large values, which is enough to move z-scores of a low-variance series past 1e-9.
-    static func sum(_ values: some Collection<Double>) -> Double {
-        var sum = 0.0
-        var compensation = 0.0
-        for v in values {
-            let t = sum + v
-            if abs(sum) >= abs(v) {
-                compensation += (sum - t) + v
-            } else {
-                compensation += (v - t) + sum
-            }
-            sum = t
-        }
-        return sum + compensation
+    /// Compensated summation: a plain running sum loses ~n·ε of the mean on 100,000 large values,
+    /// which is enough to move z-scores of a low-variance series past 1e-9.
+    static func sum(_ values: [Double]) -> Double {
+        compensatedSum(values) { $0 }
     }
 
-    static func mean(_ values: some Collection<Double>) -> Double {
+    static func mean(_ values: [Double]) -> Double {
         values.isEmpty ? 0 : sum(values) / Double(values.count)
     }
 
     /// numpy's `std` with ddof=0, two-pass.
     static func populationStandardDeviation(_ values: [Double], mean: Double) -> Double {
         guard !values.isEmpty else { return 0 }
-        return (sum(values.lazy.map { ($0 - mean) * ($0 - mean) }) / Double(values.count)).squareRoot()
+        return (compensatedSum(values) { ($0 - mean) * ($0 - mean) } / Double(values.count)).squareRoot()
+    }
+
+    /// Σ term(v): four independent lanes of Knuth's branch-free TwoSum (so the loop is not bound by
+    /// one chain of dependent additions), then the lanes and their errors folded with Neumaier's.
+    @inline(__always)
+    private static func compensatedSum(_ values: [Double], _ term: (Double) -> Double) -> Double {
+        values.withUnsafeBufferPointer { buffer in
+            var sums = SIMD4<Double>(repeating: 0)
+            var errors = SIMD4<Double>(repeating: 0)
+            var i = 0
+            while i + 4 <= buffer.count {
+                let v = SIMD4(term(buffer[i]), term(buffer[i + 1]), term(buffer[i + 2]), term(buffer[i + 3]))
+                let t = sums + v
+                let z = t - sums
+                errors += (sums - (t - z)) + (v - z)
+                sums = t
+                i += 4
+            }
+            var total = 0.0
+            var compensation = errors.sum()
+            func add(_ v: Double) {
+                let t = total + v
+                compensation += abs(total) >= abs(v) ? (total - t) + v : (v - t) + total
+                total = t
+            }
+            for lane in 0..<4 { add(sums[lane]) }
+            while i < buffer.count {
+                add(term(buffer[i]))
+                i += 1
+            }
+            return total + compensation
+        }
     }
 
     /// numpy's `_lerp`: from the upper neighbour when the fraction is >= 0.5.
