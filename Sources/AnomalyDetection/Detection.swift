@@ -119,7 +119,8 @@ public func detect(_ values: [Double], method: DetectionMethod, options: Detecti
     try options.validate(for: method)
 
     let (scaled, shift) = SeriesStatistics.rescaledIfExtreme(values)
-    let result = MethodResult.run(method, on: scaled, options: options)
+    let moments = SeriesStatistics.Moments(scaled)
+    let result = MethodResult.run(method, on: scaled, moments: moments, options: options)
     var anomalies: [Anomaly] = []
     for i in values.indices where result.flags[i] {
         anomalies.append(
@@ -127,13 +128,11 @@ public func detect(_ values: [Double], method: DetectionMethod, options: Detecti
                 index: i, value: values[i], score: result.scores[i],
                 severity: result.severity(ofScore: result.scores[i])))
     }
-    let mean = SeriesStatistics.mean(scaled)
-    let deviation = SeriesStatistics.populationStandardDeviation(scaled, mean: mean)
     // Unscaling can only overflow for a series spanning nearly ±1.8e308; keep the summary finite.
     let finite = { (x: Double) in
         min(max(SeriesStatistics.scaled(x, by: -shift), -.greatestFiniteMagnitude), .greatestFiniteMagnitude)
     }
     return DetectionOutcome(
-        method: method, anomalies: anomalies, scores: result.scores, count: values.count, mean: finite(mean),
-        standardDeviation: finite(deviation))
+        method: method, anomalies: anomalies, scores: result.scores, count: values.count, mean: finite(moments.mean),
+        standardDeviation: finite(moments.standardDeviation))
 }

@@ -6,11 +6,11 @@ struct EnsembleDetector {
     var members: [DetectionMethod]
     var threshold: Int
 
-    func run(_ values: [Double], options: DetectionOptions) -> MethodResult {
+    func run(_ values: [Double], moments: SeriesStatistics.Moments, options: DetectionOptions) -> MethodResult {
         var votes = [Int](repeating: 0, count: values.count)
         var normalised = [Double](repeating: 0, count: values.count)
         for member in members {
-            let result = MethodResult.run(member, on: values, options: options)
+            let result = MethodResult.run(member, on: values, moments: moments, options: options)
             for i in values.indices {
                 if result.flags[i] { votes[i] += 1 }
                 normalised[i] += result.threshold > 0 ? result.scores[i] / result.threshold : 0

@@ -11,11 +11,11 @@ struct IQRDetector {
 
     var fence: Double { Self.fenceFactor * sensitivity }
 
-    func run(_ values: [Double]) -> MethodResult {
-        MethodResult(scores: Self.scores(values), threshold: fence)
+    func run(_ values: [Double], moments: SeriesStatistics.Moments) -> MethodResult {
+        MethodResult(scores: Self.scores(values, moments: moments), threshold: fence)
     }
 
-    static func scores(_ values: [Double]) -> [Double] {
+    static func scores(_ values: [Double], moments: SeriesStatistics.Moments) -> [Double] {
         let quartiles = SeriesStatistics.quantiles(values, [0.25, 0.75])
         let q1 = quartiles[0]
         let q3 = quartiles[1]
@@ -23,8 +23,7 @@ struct IQRDetector {
         if !(unit > 0) {
             // More than half the points tied: measure in the IQR a normal series of this σ would have.
             if SeriesStatistics.isConstant(values) { return Array(repeating: 0, count: values.count) }
-            let mean = SeriesStatistics.mean(values)
-            unit = normalIQRInSigmas * SeriesStatistics.populationStandardDeviation(values, mean: mean)
+            unit = normalIQRInSigmas * moments.standardDeviation
         }
         return values.map { max(q1 - $0, $0 - q3, 0) / unit }
     }

@@ -35,14 +35,16 @@ struct MethodResult {
     }
 
     /// Runs one method on validated input.
-    static func run(_ method: DetectionMethod, on values: [Double], options: DetectionOptions) -> MethodResult {
+    static func run(
+        _ method: DetectionMethod, on values: [Double], moments: SeriesStatistics.Moments, options: DetectionOptions
+    ) -> MethodResult {
         switch method {
         case .zscore:
-            return ZScoreDetector(sensitivity: options.sensitivity).run(values)
+            return ZScoreDetector(sensitivity: options.sensitivity).run(values, moments: moments)
         case .mad:
             return MADDetector(sensitivity: options.sensitivity).run(values)
         case .iqr:
-            return IQRDetector(sensitivity: options.sensitivity).run(values)
+            return IQRDetector(sensitivity: options.sensitivity).run(values, moments: moments)
         case .ewma:
             return EWMADetector(sensitivity: options.sensitivity, alpha: options.ewmaAlpha).run(values)
         case .isolationForest:
@@ -52,7 +54,7 @@ struct MethodResult {
         case .ensemble:
             return EnsembleDetector(
                 members: options.ensembleMethods, threshold: options.ensembleThreshold
-            ).run(values, options: options)
+            ).run(values, moments: moments, options: options)
         }
     }
 }

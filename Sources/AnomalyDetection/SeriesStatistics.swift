@@ -7,6 +7,18 @@ enum SeriesStatistics {
         compensatedSum(values) { $0 }
     }
 
+    /// Mean and population σ of a series, computed once per request and shared by the summary,
+    /// zscore and the IQR's fallback unit.
+    struct Moments {
+        var mean: Double
+        var standardDeviation: Double
+
+        init(_ values: [Double]) {
+            mean = SeriesStatistics.mean(values)
+            standardDeviation = SeriesStatistics.populationStandardDeviation(values, mean: mean)
+        }
+    }
+
     static func mean(_ values: [Double]) -> Double {
         values.isEmpty ? 0 : sum(values) / Double(values.count)
     }
