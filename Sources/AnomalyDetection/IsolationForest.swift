@@ -39,24 +39,16 @@ struct IsolationForest {
         // One point per tree leaves nothing to isolate: scikit-learn scores everything 0.5.
         guard normaliser > 0 else { return Array(repeating: 0.5, count: values.count) }
 
-        // In one dimension a tree cuts the line into intervals, each with a constant path length,
-        // and grows its leaves in ascending order. Merging each tree's leaves with the distinct
-        // input values, sorted once, scores every point in one sequential pass per tree instead of
-        // a walk down every tree per point.
-        var distinct = values.sorted()
-        var kept = 0
-        for v in distinct where kept == 0 || v != distinct[kept - 1] {
-            distinct[kept] = v
-            kept += 1
-        }
-        distinct.removeLast(distinct.count - kept)
-        var pathSums = [Double](repeating: 0, count: distinct.count)
-
+        // In one dimension a tree cuts the line into intervals, each with a constant path length.
+        // Summing every tree's intervals over the union of all split points once makes scoring a
+        // binary search per point instead of a walk down every tree.
         var rng = SplitMix64(seed: seed)
         let heightLimit = Int(log2(Double(max(psi, 2))).rounded(.up))
         var indices = Array(values.indices)
         var sample = [Double](repeating: 0, count: psi)
-        var leaves: [Leaf] = []
+        var forestLeaves: [[Leaf]] = []
+        forestLeaves.reserveCapacity(trees)
+        var splits: [Double] = []
         for _ in 0..<trees {
             // A partial Fisher–Yates shuffle: the first ψ slots become a uniform sample.
             for i in 0..<psi {
@@ -64,20 +56,38 @@ struct IsolationForest {
                 indices.swapAt(i, j)
                 sample[i] = values[indices[i]]
             }
-            leaves.removeAll(keepingCapacity: true)
+            var leaves: [Leaf] = []
             sample.withUnsafeMutableBufferPointer { buffer in
                 grow(buffer, 0..<buffer.count, depth: 0, heightLimit: heightLimit, rng: &rng, leaves: &leaves)
             }
-            var position = 0
+            for leaf in leaves.dropLast() { splits.append(leaf.upperBound) }
+            forestLeaves.append(leaves)
+        }
+
+        splits.sort()
+        var boundaries: [Double] = []
+        boundaries.reserveCapacity(splits.count)
+        for split in splits where split != boundaries.last { boundaries.append(split) }
+        // Interval j is (boundaries[j − 1], boundaries[j]], open-ended at both extremes.
+        var pathSums = [Double](repeating: 0, count: boundaries.count + 2)
+        for leaves in forestLeaves {
+            var start = 0
             for leaf in leaves {
-                while position < distinct.count && distinct[position] <= leaf.upperBound {
-                    pathSums[position] += leaf.pathLength
-                    position += 1
-                }
+                let end =
+                    leaf.upperBound.isInfinite
+                    ? boundaries.count + 1 : Self.firstIndex(in: boundaries, notBelow: leaf.upperBound) + 1
+                pathSums[start] += leaf.pathLength
+                pathSums[end] -= leaf.pathLength
+                start = end
             }
         }
-        let distinctScores = pathSums.map { exp2(-($0 / Double(trees)) / normaliser) }
-        return values.map { distinctScores[Self.firstIndex(in: distinct, notBelow: $0)] }
+        var running = 0.0
+        var intervalScores = [Double](repeating: 0, count: boundaries.count + 1)
+        for j in intervalScores.indices {
+            running += pathSums[j]
+            intervalScores[j] = exp2(-(running / Double(trees)) / normaliser)
+        }
+        return values.map { intervalScores[Self.firstIndex(in: boundaries, notBelow: $0)] }
     }
 
     /// A leaf covers the values above the previous leaf's `upperBound` up to its own (inclusive).
@@ -124,13 +134,13 @@ struct IsolationForest {
             leaves: &leaves, upperBound: upperBound)
     }
 
-    /// The first index whose element is >= `value` (a lower bound) in an ascending array.
-    static func firstIndex(in sorted: [Double], notBelow value: Double) -> Int {
+    /// The first index whose boundary is >= `value` (a lower bound), i.e. how many are below it.
+    static func firstIndex(in boundaries: [Double], notBelow value: Double) -> Int {
         var low = 0
-        var high = sorted.count
+        var high = boundaries.count
         while low < high {
             let middle = (low + high) / 2
-            if sorted[middle] < value { low = middle + 1 } else { high = middle }
+            if boundaries[middle] < value { low = middle + 1 } else { high = middle }
         }
         return low
     }
