@@ -105,6 +105,9 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], swiftSettings: settings),
         .testTarget(name: "OpsCoreTests", dependencies: ["OpsCore"], swiftSettings: settings),
         .testTarget(
+            name: "OpsEngineTests", dependencies: ["OpsEngine", "OpsCore", "Jinja", "OpsTransport"],
+            swiftSettings: settings),
+        .testTarget(
             name: "OpsSSHTests", dependencies: ["OpsSSH", "OpsTransport", "OpsCore"], swiftSettings: settings),
         .testTarget(name: "AnomalyDetectionTests", dependencies: ["AnomalyDetection"], swiftSettings: settings),
         .testTarget(

@@ -104,6 +104,9 @@ struct TaskExecutor {
             throw ModuleError("loop must be a list, got the string \"\(s)\" (did you mean \"{{ \(s) }}\"?)")
         }
         if items.isNone { items = .list([]) }
+        if task.loopOverMapping, let d = items.dictValue {
+            items = .list(d.pairs.map { .dict(["key": $0.0, "value": $0.1]) })
+        }
         guard var list = items.listValue else {
             throw ModuleError("loop must be a list, got \(items.typeName) (use dict2items for a mapping)")
         }
