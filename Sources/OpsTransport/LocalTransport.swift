@@ -45,8 +45,7 @@ public final class LocalTransport: Transport {
             }
         }
         // Local sudo reads the password from stdin ahead of the command's own input.
-        var input = request.stdin
-        if let answer = request.prompt?.answer { input = answer + (request.stdin ?? Data()) }
+        let input = request.prompt?.answer.map { $0 + (request.stdin ?? Data()) } ?? request.stdin
         DispatchQueue.global().async {
             if let input, !input.isEmpty { try? stdinPipe.fileHandleForWriting.write(contentsOf: input) }
             try? stdinPipe.fileHandleForWriting.close()
