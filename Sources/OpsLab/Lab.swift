@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+
+/// The lab of real hosts: systemd-nspawn containers booting Debian with sshd, each in its own
+/// network namespace on a bridge of the control node. Blocking calls; run as root on Linux.
+public final class Lab {
+    public let paths: LabPaths
+    public let recipe: BaseRecipe
+    let logger: Logger
+    let runner: CommandRunner
+    /// Seconds `up` waits for every sshd to answer before giving up.
+    public var bootTimeout: Double = 120
+    /// Seconds `down` gives containers to power off before killing them.
+    public var stopTimeout: Double = 20
+
+    public init(paths: LabPaths, recipe: BaseRecipe = BaseRecipe(), logger: Logger) {
+        self.paths = paths
+        self.recipe = recipe
+        self.logger = logger
+        self.runner = CommandRunner(logger: logger)
+    }
+
+    /// Brings the lab up: `topology` nil means the running lab if there is one, else the default
+    /// hosts. A running, healthy lab is reported and left as it is; anything a killed or failed
+    /// run left behind is removed first.
+    public func up(_ requested: LabTopology?) throws -> LabUpReport {
+        let started = Date()
+        try LabPreflight.check(tools: LabTool.required, runner: runner)
+
+        if let state = LabState.load(from: paths.stateFile) {
+            let current = status(of: state)
+            if current.isUp {
+                if let requested, requested.hostNames != state.hosts.map(\.name) || requested.network != state.network {
+                    throw LabError.differentLabRunning(
+                        running: state.hosts.map(\.name), requested: requested.hostNames)
+                }
+                logger.info("lab already up with \(state.hosts.count) hosts; nothing changed")
+                return LabUpReport(
+                    alreadyRunning: true, status: current, baseBuildSeconds: 0, aptRepositorySeconds: 0,
+                    bootSeconds: 0, totalSeconds: Date().timeIntervalSince(started))
+            }
+            let broken = current.hosts.filter { !$0.isHealthy }.map(\.host.name)
+            logger.notice("the previous lab is not fully up (\(broken.joined(separator: ", "))); recreating it")
+        }
+        _ = try teardown()
+
+        let topology = try requested ?? LabTopology()
+        try checkSubnetIsFree(topology.network)
+        try FileSystem.makeDirectory(paths.stateDirectory, mode: 0o700)
+        try FileSystem.makeDirectory(paths.logsDirectory, mode: 0o700)
+        let base = BaseImage(recipe: recipe, paths: paths, runner: runner, logger: logger)
+        let baseSeconds = try base.ensure()
+        let repository = AptRepository(recipe: recipe, paths: paths, runner: runner, logger: logger)
+        let repositoryStarted = Date()
+        let repositoryPath = try repository.ensure(base: base.directory)
+        let repositorySeconds = repository.wasCached ? 0 : Date().timeIntervalSince(repositoryStarted)
+
+        var state = LabState(
+            network: topology.network, hosts: topology.hosts, inventoryDirectory: paths.inventoryDirectory,
+            baseHash: recipe.hash, aptRepository: repositoryPath, mountedNspawnRuntime: false,
+            sudoPassword: HostImage.randomPassword(), createdAt: Date())
+        // Saved before anything is created: whatever happens next, `down` knows what to remove.
+        try state.save(to: paths.stateFile)
+        do {
+            state.mountedNspawnRuntime = try mountNspawnRuntime()
+            try state.save(to: paths.stateFile)
+            try createNetwork(topology)
+            try prepareHosts(state, base: base.directory)
+            let bootStarted = Date()
+            try startContainers(state, base: base.directory)
+            try waitForSSH(state)
+            let bootSeconds = Date().timeIntervalSince(bootStarted)
+            logger.info("all \(state.hosts.count) hosts answer SSH after \(String(format: "%.1f", bootSeconds)) s")
+            return LabUpReport(
+                alreadyRunning: false, status: status(of: state), baseBuildSeconds: baseSeconds,
+                aptRepositorySeconds: repositorySeconds, bootSeconds: bootSeconds,
+                totalSeconds: Date().timeIntervalSince(started))
+        } catch {
+            logger.error("lab up failed; removing what it created (console logs stay in \(paths.logsDirectory))")
+            _ = try? teardown()
+            throw error
+        }
+    }
+
+    /// Stops every container and removes namespaces, links, mounts, per-host directories and the
+    /// generated inventory. The cached base, apt repository and console logs stay.
+    public func down() throws -> LabDownReport {
+        let started = Date()
+        try LabPreflight.check(tools: ["ip", "umount", "rm", "mountpoint"], runner: runner)
+        var report = try teardown()
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Each host's state; needs root to see the containers, not to change anything.
+    public func status() throws -> LabStatus {
+        try LabPreflight.check(tools: ["ip"], runner: runner)
+        guard let state = LabState.load(from: paths.stateFile) else {
+            return LabStatus(exists: false, network: nil, inventoryDirectory: nil, hosts: [])
+        }
+        return status(of: state)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Builds every command the lab runs on the control node, and nothing else: the code that runs
+/// them (`Lab`) stays readable, and what it will do can be shown with `-v` or tested without root.
+public enum LabCommands {
+    // MARK: Base image
+
+    public static func debootstrap(_ recipe: BaseRecipe, into target: String) -> ShellCommand {
+        ShellCommand([
+            "debootstrap", "--variant=minbase", "--include=" + recipe.packages.joined(separator: ","),
+            recipe.suite, target, recipe.mirror,
+        ])
+    }
+
+    public static func addSudoUser(_ recipe: BaseRecipe, root: String) -> ShellCommand {
+        ShellCommand([
+            "chroot", root, "useradd", "--create-home", "--uid", String(recipe.sudoUserID), "--groups", "sudo",
+            "--shell", "/bin/bash", recipe.sudoUser,
+        ])
+    }
+
+    // MARK: Keys and passwords
+
+    public static func generateHostKey(type: String, path: String, host: String) -> ShellCommand {
+        var arguments = ["ssh-keygen", "-q", "-t", type, "-N", "", "-C", "root@\(host)", "-f", path]
+        if type == "rsa" { arguments += ["-b", "3072"] }
+        return ShellCommand(arguments)
+    }
+
+    public static func generateLabKey(path: String) -> ShellCommand {
+        ShellCommand(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "opsctl-lab", "-f", path])
+    }
+
+    /// SHA-512 crypt hash for /etc/shadow; the password goes through stdin, never argv.
+    public static func hashPassword(_ password: String) -> ShellCommand {
+        ShellCommand(["openssl", "passwd", "-6", "-stdin"], stdin: Data((password + "\n").utf8))
+    }
+
+    // MARK: Network
+
+    public static func routes() -> ShellCommand { ShellCommand(["ip", "-4", "route", "show"]) }
+    public static func links() -> ShellCommand { ShellCommand(["ip", "-o", "link", "show"]) }
+    public static func namespaces() -> ShellCommand { ShellCommand(["ip", "netns", "list"]) }
+    public static func namespacePIDs(_ namespace: String) -> ShellCommand {
+        ShellCommand(["ip", "netns", "pids", namespace])
+    }
+
+    public static func createBridge(_ network: LabNetwork) -> [ShellCommand] {
+        [
+            ShellCommand(["ip", "link", "add", network.bridge, "type", "bridge"]),
+            ShellCommand(["ip", "addr", "add", network.bridgeAddress + "/24", "dev", network.bridge]),
+            ShellCommand(["ip", "link", "set", network.bridge, "up"]),
+        ]
+    }
+
+    /// A namespace with `eth0` at the host's address, its peer on the bridge, and no default
+    /// route: the hosts reach the control node and each other, never the outside.
+    public static func createNamespace(for host: LabHost, network: LabNetwork) -> [ShellCommand] {
+        let ns = host.namespace
+        return [
+            ShellCommand(["ip", "netns", "add", ns]),
+            ShellCommand(["ip", "link", "add", host.hostInterface, "type", "veth", "peer", "name", "eth0", "netns", ns]),
+            ShellCommand(["ip", "link", "set", host.hostInterface, "master", network.bridge, "up"]),
+            ShellCommand(["ip", "-n", ns, "addr", "add", host.address + "/24", "dev", "eth0"]),
+            ShellCommand(["ip", "-n", ns, "link", "set", "eth0", "up"]),
+            ShellCommand(["ip", "-n", ns, "link", "set", "lo", "up"]),
+        ]
+    }
+
+    public static func deleteNamespace(_ namespace: String) -> ShellCommand {
+        ShellCommand(["ip", "netns", "delete", namespace])
+    }
+
+    public static func deleteLink(_ name: String) -> ShellCommand {
+        ShellCommand(["ip", "link", "delete", name])
+    }
+
+    // MARK: Containers
+
+    /// Boots the host: systemd as the container's init, the shared base under the host's own
+    /// upper layer, in the host's namespace. `--register=no --keep-unit`: there is no systemd
+    /// PID 1 on the control node to register with.
+    public static func boot(
+        _ host: LabHost, base: String, paths: LabPaths, aptRepository: String?, recipe: BaseRecipe
+    ) -> ShellCommand {
+        var arguments = [
+            "systemd-nspawn", "--quiet", "--boot", "--register=no", "--keep-unit",
+            "--directory=" + paths.rootDirectory(host.name),
+            "--overlay=" + base + ":" + paths.upperDirectory(host.name) + ":/",
+            "--network-namespace-path=/run/netns/" + host.namespace,
+            "--machine=" + host.name, "--hostname=" + host.name,
+            "--console=read-only", "--resolv-conf=off", "--timezone=off", "--link-journal=no",
+        ]
+        if let aptRepository {
+            arguments.append("--bind-ro=" + aptRepository + ":" + recipe.aptRepositoryMountPoint)
+        }
+        return ShellCommand(arguments)
+    }
+
+    // MARK: Mounts and files
+
+    public static let nspawnRuntimeDirectory = "/run/systemd/nspawn"
+
+    public static func isMountPoint(_ path: String) -> ShellCommand { ShellCommand(["mountpoint", "-q", path]) }
+
+    /// nspawn keeps its locks and mount propagation directories here; systemd is not PID 1 on
+    /// the control node, so nothing else provides a writable /run/systemd.
+    public static func mountNspawnRuntime() -> ShellCommand {
+        ShellCommand(["mount", "-t", "tmpfs", "-o", "mode=0755", "opsctl-lab", nspawnRuntimeDirectory])
+    }
+
+    public static func unmount(_ path: String, lazy: Bool = false) -> ShellCommand {
+        ShellCommand(lazy ? ["umount", "--lazy", path] : ["umount", path])
+    }
+
+    /// `--one-file-system`: a mount left behind by a killed debootstrap (its /proc) is never descended into.
+    public static func removeTree(_ path: String) -> ShellCommand {
+        ShellCommand(["rm", "-rf", "--one-file-system", path])
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Logging
+import OpsLab
+
+/// Options every `lab` verb takes.
+struct LabOptions: ParsableArguments {
+    @Option(help: "Where generated inventory files go (default: inventories/lab of this opsctl checkout).")
+    var inventoryDir: String?
+
+    @Option(help: "Where the lab keeps its base image, per-host layers and console logs.")
+    var stateDir: String = LabPaths.defaultStateDirectory
+
+    @Flag(name: .shortAndLong, help: "Show every command the lab runs.")
+    var verbose = false
+
+    func makeLab() throws -> Lab {
+        var logger = Logger(label: "opsctl.lab") { _ in LabLogHandler() }
+        logger.logLevel = verbose ? .debug : .info
+        let inventory = try inventoryDir ?? LabPaths.defaultInventoryDirectory()
+        return Lab(paths: LabPaths(stateDirectory: stateDir, inventoryDirectory: inventory), logger: logger)
+    }
+}
