@@ -28,6 +28,9 @@ public struct BaseRecipe: Sendable, Equatable {
     public var sshdConfig: String {
         """
         # Written by opsctl lab: root logs in by key only; many parallel sessions from tests.
+        # Only the host key types the lab generates for each host (no RSA).
+        HostKey /etc/ssh/ssh_host_ed25519_key
+        HostKey /etc/ssh/ssh_host_ecdsa_key
         PermitRootLogin prohibit-password
         UseDNS no
         MaxStartups 200:30:400

@@ -22,9 +22,7 @@ public enum LabCommands {
     // MARK: Keys and passwords
 
     public static func generateHostKey(type: String, path: String, host: String) -> ShellCommand {
-        var arguments = ["ssh-keygen", "-q", "-t", type, "-N", "", "-C", "root@\(host)", "-f", path]
-        if type == "rsa" { arguments += ["-b", "3072"] }
-        return ShellCommand(arguments)
+        ShellCommand(["ssh-keygen", "-q", "-t", type, "-N", "", "-C", "root@\(host)", "-f", path])
     }
 
     public static func generateLabKey(path: String) -> ShellCommand {
