@@ -59,6 +59,15 @@ struct BaseImage {
         }
 
         let units = root + "/etc/systemd/system"
+        try FileSystem.write(recipe.aptUpdateUnit, to: units + "/" + BaseRecipe.aptUpdateUnitName)
+        try FileSystem.makeDirectory(units + "/multi-user.target.wants")
+        do {
+            try FileManager.default.createSymbolicLink(
+                atPath: units + "/multi-user.target.wants/" + BaseRecipe.aptUpdateUnitName,
+                withDestinationPath: "/etc/systemd/system/" + BaseRecipe.aptUpdateUnitName)
+        } catch {
+            throw LabError.io(operation: "enabling", path: BaseRecipe.aptUpdateUnitName, reason: "\(error)")
+        }
         for unit in recipe.maskedUnits {
             for wants in (try? FileManager.default.contentsOfDirectory(atPath: units)) ?? [] where wants.hasSuffix(".wants") {
                 FileSystem.remove(units + "/" + wants + "/" + unit)

@@ -18,6 +18,28 @@ public struct BaseRecipe: Sendable, Equatable {
         "apt-daily.timer", "apt-daily-upgrade.timer", "dpkg-db-backup.timer", "e2scrub_all.timer",
         "e2scrub_reap.service", "fstrim.timer", "systemd-networkd-wait-online.service",
     ]
+    /// Refreshes apt's lists from the bind-mounted repository at boot, before sshd starts, so a
+    /// host answering SSH can `apt-get install` at once. The repository is bind-mounted, so
+    /// its contents are not part of the base.
+    public var aptUpdateUnit: String {
+        """
+        [Unit]
+        Description=Read the opsctl lab's local apt repository
+        ConditionPathExists=\(aptRepositoryMountPoint)/Packages
+        After=local-fs.target
+        Before=ssh.service
+
+        [Service]
+        Type=oneshot
+        ExecStart=-/usr/bin/apt-get -q update
+
+        [Install]
+        WantedBy=multi-user.target
+
+        """
+    }
+    public static let aptUpdateUnitName = "opsctl-apt-update.service"
+
     /// Bump when the steps in `BaseImage.build` change in a way the fields above do not show.
     public var revision = 1
 
@@ -53,7 +75,7 @@ public struct BaseRecipe: Sendable, Equatable {
             "revision=\(revision)", "suite=\(suite)", "mirror=\(mirror)",
             "packages=\(packages.joined(separator: ","))", "user=\(sudoUser):\(sudoUserID)",
             "masked=\(maskedUnits.joined(separator: ","))", "apt=\(aptRepositoryMountPoint)",
-            "sshd=\(sshdConfig)", "sources=\(aptSources)",
+            "sshd=\(sshdConfig)", "sources=\(aptSources)", "aptunit=\(aptUpdateUnit)",
         ].joined(separator: "\n")
     }
 

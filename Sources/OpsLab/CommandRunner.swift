@@ -66,6 +66,12 @@ public struct CommandRunner: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Array(command.arguments.dropFirst())
+        if !command.environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(command.environment) { $1 }
+        }
+        if let directory = command.directory {
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        }
         let stdoutPipe = Pipe()
         let stderrPipe = Pipe()
         process.standardOutput = stdoutPipe

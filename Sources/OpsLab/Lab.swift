@@ -6,6 +6,7 @@ import Logging
 public final class Lab {
     public let paths: LabPaths
     public let recipe: BaseRecipe
+    public let aptRecipe: AptRepositoryRecipe
     let logger: Logger
     let runner: CommandRunner
     /// Seconds `up` waits for every sshd to answer before giving up.
@@ -13,9 +14,13 @@ public final class Lab {
     /// Seconds `down` gives containers to power off before killing them.
     public var stopTimeout: Double = 20
 
-    public init(paths: LabPaths, recipe: BaseRecipe = BaseRecipe(), logger: Logger) {
+    public init(
+        paths: LabPaths, recipe: BaseRecipe = BaseRecipe(), aptRecipe: AptRepositoryRecipe = AptRepositoryRecipe(),
+        logger: Logger
+    ) {
         self.paths = paths
         self.recipe = recipe
+        self.aptRecipe = aptRecipe
         self.logger = logger
         self.runner = CommandRunner(logger: logger)
     }
@@ -50,14 +55,13 @@ public final class Lab {
         try FileSystem.makeDirectory(paths.logsDirectory, mode: 0o700)
         let base = BaseImage(recipe: recipe, paths: paths, runner: runner, logger: logger)
         let baseSeconds = try base.ensure()
-        let repository = AptRepository(recipe: recipe, paths: paths, runner: runner, logger: logger)
-        let repositoryStarted = Date()
-        let repositoryPath = try repository.ensure(base: base.directory)
-        let repositorySeconds = repository.wasCached ? 0 : Date().timeIntervalSince(repositoryStarted)
+        let repository = AptRepository(
+            recipe: aptRecipe, base: recipe, paths: paths, runner: runner, logger: logger)
+        let repositorySeconds = try repository.ensure(baseDirectory: base.directory)
 
         var state = LabState(
             network: topology.network, hosts: topology.hosts, inventoryDirectory: paths.inventoryDirectory,
-            baseHash: recipe.hash, aptRepository: repositoryPath, mountedNspawnRuntime: false,
+            baseHash: recipe.hash, aptRepository: repository.directory, mountedNspawnRuntime: false,
             sudoPassword: HostImage.randomPassword(), createdAt: Date())
         // Saved before anything is created: whatever happens next, `down` knows what to remove.
         try state.save(to: paths.stateFile)

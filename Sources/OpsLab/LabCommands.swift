@@ -19,6 +19,22 @@ public enum LabCommands {
         ])
     }
 
+    // MARK: Local apt repository
+
+    public static func aptUpdate(configuration: String) -> ShellCommand {
+        ShellCommand(["apt-get", "-q", "update"], environment: ["APT_CONFIG": configuration])
+    }
+
+    public static func aptDownload(_ packages: [String], configuration: String) -> ShellCommand {
+        ShellCommand(
+            ["apt-get", "-q", "-y", "--download-only", "install"] + packages, environment: ["APT_CONFIG": configuration])
+    }
+
+    /// The flat repository's index (`deb file:DIR ./`), printed to stdout.
+    public static func scanPackages(in directory: String) -> ShellCommand {
+        ShellCommand(["dpkg-scanpackages", "--multiversion", "."], directory: directory)
+    }
+
     // MARK: Keys and passwords
 
     public static func generateHostKey(type: String, path: String, host: String) -> ShellCommand {

@@ -6,18 +6,28 @@ public struct ShellCommand: Sendable, Equatable, CustomStringConvertible {
     public var arguments: [String]
     /// Bytes written to the program's stdin (then EOF); nil gives it /dev/null.
     public var stdin: Data?
+    /// Variables added to the inherited environment.
+    public var environment: [String: String]
+    /// Working directory; nil keeps the caller's.
+    public var directory: String?
 
-    public init(_ arguments: [String], stdin: Data? = nil) {
+    public init(
+        _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], directory: String? = nil
+    ) {
         precondition(!arguments.isEmpty, "a command needs a program")
         self.arguments = arguments
         self.stdin = stdin
+        self.environment = environment
+        self.directory = directory
     }
 
     public var program: String { arguments[0] }
 
     /// The command as a POSIX shell would need it typed, for logs and error messages.
     public var description: String {
-        arguments.map(ShellCommand.quote).joined(separator: " ")
+        let variables = environment.sorted { $0.key < $1.key }.map { "\($0.key)=" + ShellCommand.quote($0.value) }
+        let command = (variables + arguments.map(ShellCommand.quote)).joined(separator: " ")
+        return directory.map { "(cd \(ShellCommand.quote($0)) && \(command))" } ?? command
     }
 
     public static func quote(_ word: String) -> String {

@@ -115,4 +115,29 @@ final class LabTests: XCTestCase {
         let reach = try lab.ssh("root", first.address, "timeout 5 bash -c 'exec 3<>/dev/tcp/\(last.address)/22; head -c 8 <&3'")
         XCTAssertEqual(reach.stdout, "SSH-2.0-", "\(first.name) reaches \(last.name):22: \(reach.stderr)")
     }
+
+    /// The hosts install from the control node's local repository (they have no route out): the
+    /// provisioning packages resolve, and nginx really installs, starts, and is removed again so
+    /// the host stays fresh for the provisioning tests.
+    func testHostsInstallPackagesFromTheLocalRepository() throws {
+        let lab = try LabFixture.load()
+        let host = try XCTUnwrap(lab.hosts.last)
+        let packages = AptRepositoryRecipe().packages.joined(separator: " ")
+        let simulate = try lab.ssh("root", host.address, "apt-get install --simulate -q \(packages)")
+        XCTAssertEqual(simulate.status, 0, "closure of \(packages): \(simulate.stdout.suffix(500)) \(simulate.stderr)")
+
+        let install = try lab.ssh(
+            "root", host.address,
+            "DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/tmp/opsctl-lab-test.log 2>&1 "
+                + "|| { tail -20 /tmp/opsctl-lab-test.log; exit 1; }; systemctl is-active nginx; "
+                + "apt-cache policy nginx | grep -c opsctl-apt")
+        XCTAssertEqual(install.status, 0, "\(host.name): \(install.stdout) \(install.stderr)")
+        XCTAssertEqual(install.stdout, "active\n1\n", "nginx runs, installed from file:/srv/opsctl-apt")
+
+        let purge = try lab.ssh(
+            "root", host.address,
+            "DEBIAN_FRONTEND=noninteractive apt-get purge -y -q --autoremove nginx nginx-common >/dev/null 2>&1; "
+                + "dpkg-query -W -f='${Status}' nginx 2>/dev/null | grep -c 'ok installed'")
+        XCTAssertEqual(purge.stdout, "0\n", "nginx removed again from \(host.name): \(purge.stderr)")
+    }
 }
