@@ -22,7 +22,10 @@ struct AptRepository {
         }
         let started = Date()
         let partial = directory + ".partial"
-        if FileSystem.exists(partial) { try runner.run(LabCommands.removeTree(partial)) }
+        if FileSystem.exists(partial) {
+            ProcessTable.killProcesses(using: partial)
+            try runner.run(LabCommands.removeTree(partial))
+        }
         logger.info("building the local apt repository (\(recipe.packages.count) packages and dependencies): \(directory)")
         let work = partial + "/.apt"
         let archives = partial

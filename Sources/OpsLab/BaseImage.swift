@@ -95,6 +95,7 @@ struct BaseImage {
     /// A debootstrap killed half-way leaves /proc and /sys mounted inside its target.
     func removeTree(_ path: String) throws {
         guard FileSystem.exists(path) else { return }
+        ProcessTable.killProcesses(using: path)
         for mount in FileSystem.mounts(under: path) {
             _ = try runner.runAllowingFailure(LabCommands.unmount(mount, lazy: true))
         }

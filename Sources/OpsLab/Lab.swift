@@ -40,6 +40,9 @@ public final class Lab {
                         running: state.hosts.map(\.name), requested: requested.hostNames)
                 }
                 logger.info("lab already up with \(state.hosts.count) hosts; nothing changed")
+                if state.inventoryDirectory != paths.inventoryDirectory {
+                    logger.notice("its inventory is in \(state.inventoryDirectory)")
+                }
                 return LabUpReport(
                     alreadyRunning: true, status: current, baseBuildSeconds: 0, aptRepositorySeconds: 0,
                     bootSeconds: 0, totalSeconds: Date().timeIntervalSince(started))

@@ -53,7 +53,7 @@ public struct LabPaths: Sendable, Equatable {
             while url.path != "/" {
                 let manifest = url.appendingPathComponent("Package.swift").path
                 if let text = try? String(contentsOfFile: manifest, encoding: .utf8),
-                    text.contains("name: \"opsctl\"")
+                    text.range(of: #"Package\(\s*name:\s*"opsctl""#, options: .regularExpression) != nil
                 {
                     return url.appendingPathComponent("inventories/lab").path
                 }

@@ -44,6 +44,34 @@ enum ProcessTable {
         return found
     }
 
+    /// Kills every process working on `path` — its command line or environment names it, or it
+    /// is chrooted under it — such as the debootstrap or apt-get a killed `opsctl` left orphaned.
+    /// Repeats until none is left, since a dying script may have just spawned a child.
+    static func killProcesses(using path: String) {
+        let me = getpid()
+        for _ in 0..<20 {
+            let users = allPIDs().filter { pid in
+                guard pid != me, isRunning(pid) else { return false }
+                if let arguments = commandLine(pid), arguments.contains(where: { $0.contains(path) }) { return true }
+                if let root = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/root"),
+                    root == path || root.hasPrefix(path + "/")
+                {
+                    return true
+                }
+                if let environment = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
+                    String(decoding: environment, as: UTF8.self).contains(path)
+                {
+                    return true
+                }
+                return false
+            }
+            if users.isEmpty { return }
+            for pid in users { kill(pid, SIGKILL) }
+            Thread.sleep(forTimeInterval: 0.2)
+            reapChildren()
+        }
+    }
+
     static func anyNspawnRunning() -> Bool {
         allPIDs().contains { pid in
             (commandLine(pid)?.first?.hasSuffix("systemd-nspawn") ?? false) && isRunning(pid)

@@ -12,7 +12,7 @@ struct LabDownCommand: ParsableCommand {
     @OptionGroup var options: LabOptions
 
     func run() throws {
-        let report = try options.makeLab().down()
+        let report = try options.makeLab(writesInventory: false).down()
         let seconds = String(format: "%.1f s", report.seconds)
         if report.stoppedContainers.isEmpty, report.removedNamespaces.isEmpty {
             print("lab down: nothing was running (\(seconds))")

@@ -13,10 +13,19 @@ struct LabOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Show every command the lab runs.")
     var verbose = false
 
-    func makeLab() throws -> Lab {
+    /// `down` and `status` take the inventory directory from the lab's state, so they work from
+    /// anywhere; only `up` needs to know where to write one.
+    func makeLab(writesInventory: Bool) throws -> Lab {
         var logger = Logger(label: "opsctl.lab") { _ in LabLogHandler() }
         logger.logLevel = verbose ? .debug : .info
-        let inventory = try inventoryDir ?? LabPaths.defaultInventoryDirectory()
+        let inventory: String
+        if let inventoryDir {
+            inventory = inventoryDir
+        } else if writesInventory {
+            inventory = try LabPaths.defaultInventoryDirectory()
+        } else {
+            inventory = (try? LabPaths.defaultInventoryDirectory()) ?? stateDir + "/inventory"
+        }
         return Lab(paths: LabPaths(stateDirectory: stateDir, inventoryDirectory: inventory), logger: logger)
     }
 }

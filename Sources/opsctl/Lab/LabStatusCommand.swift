@@ -12,7 +12,7 @@ struct LabStatusCommand: ParsableCommand {
     @OptionGroup var options: LabOptions
 
     func run() throws {
-        let status = try options.makeLab().status()
+        let status = try options.makeLab(writesInventory: false).status()
         guard status.exists else {
             print("lab is down")
             throw ExitCode(1)

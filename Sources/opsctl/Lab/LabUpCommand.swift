@@ -24,19 +24,25 @@ struct LabUpCommand: ParsableCommand {
 
     @OptionGroup var options: LabOptions
 
-    func run() throws {
-        let topology: LabTopology?
+    func validate() throws {
         do {
-            let network = try subnet.map { try LabNetwork(subnet: $0) } ?? LabNetwork()
-            if let hosts {
-                topology = try LabTopology(hostList: hosts, network: network)
-            } else {
-                topology = subnet == nil ? nil : try LabTopology(network: network)
-            }
+            _ = try requestedTopology()
         } catch let error as LabError {
             throw ValidationError(error.description)
         }
-        let lab = try options.makeLab()
+        guard bootTimeout > 0 else { throw ValidationError("--boot-timeout must be positive") }
+    }
+
+    /// nil: whatever lab is running, else the default hosts.
+    func requestedTopology() throws -> LabTopology? {
+        let network = try subnet.map { try LabNetwork(subnet: $0) } ?? LabNetwork()
+        if let hosts { return try LabTopology(hostList: hosts, network: network) }
+        return subnet == nil ? nil : try LabTopology(network: network)
+    }
+
+    func run() throws {
+        let topology = try requestedTopology()
+        let lab = try options.makeLab(writesInventory: true)
         lab.bootTimeout = bootTimeout
         let report = try lab.up(topology)
         if report.alreadyRunning {
