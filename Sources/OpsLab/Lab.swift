@@ -31,6 +31,8 @@ public final class Lab {
     public func up(_ requested: LabTopology?) throws -> LabUpReport {
         let started = Date()
         try LabPreflight.check(tools: LabTool.required, runner: runner)
+        let lock = try lock()
+        defer { withExtendedLifetime(lock) {} }
 
         if let state = LabState.load(from: paths.stateFile) {
             let current = status(of: state)
@@ -54,7 +56,6 @@ public final class Lab {
 
         let topology = try requested ?? LabTopology()
         try checkSubnetIsFree(topology.network)
-        try FileSystem.makeDirectory(paths.stateDirectory, mode: 0o700)
         try FileSystem.makeDirectory(paths.logsDirectory, mode: 0o700)
         let base = BaseImage(recipe: recipe, paths: paths, runner: runner, logger: logger)
         let baseSeconds = try base.ensure()
@@ -94,9 +95,16 @@ public final class Lab {
     public func down() throws -> LabDownReport {
         let started = Date()
         try LabPreflight.check(tools: ["ip", "umount", "rm", "mountpoint"], runner: runner)
+        let lock = try lock()
+        defer { withExtendedLifetime(lock) {} }
         var report = try teardown()
         report.seconds = Date().timeIntervalSince(started)
         return report
+    }
+
+    private func lock() throws -> LabLock {
+        try FileSystem.makeDirectory(paths.stateDirectory, mode: 0o700)
+        return try LabLock(path: paths.stateDirectory + "/lock", logger: logger)
     }
 
     /// Each host's state; needs root to see the containers, not to change anything.
