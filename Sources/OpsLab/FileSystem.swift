@@ -83,6 +83,14 @@ enum FileSystem {
             .sorted { $0.count > $1.count }
     }
 
+    static func isMounted(_ directory: String, source: String) -> Bool {
+        guard let text = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) else { return false }
+        return text.split(separator: "\n").contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 1 && fields[0] == source && unescapeMountPath(String(fields[1])) == directory
+        }
+    }
+
     /// mountinfo escapes space, tab, newline and backslash as octal.
     private static func unescapeMountPath(_ path: String) -> String {
         path.replacingOccurrences(of: "\\040", with: " ").replacingOccurrences(of: "\\011", with: "\t")

@@ -41,6 +41,9 @@ extension Lab {
             let command = LabCommands.boot(
                 host, base: base, paths: paths, aptRepository: state.aptRepository, recipe: recipe)
             let log = paths.consoleLog(host.name)
+            // The previous boot's console stays next to it: a failed shutdown is diagnosed after it.
+            FileSystem.remove(log + ".1")
+            try? FileManager.default.moveItem(atPath: log, toPath: log + ".1")
             try FileSystem.write("", to: log)
             logger.debug("$ \(command.description) >\(log) 2>&1 &")
             let pid = try BackgroundProcess.start(command, executable: nspawn, logFile: log)

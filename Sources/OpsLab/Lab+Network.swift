@@ -53,12 +53,12 @@ extension Lab {
         }
     }
 
-    /// Mounts the tmpfs nspawn needs unless something already did; true if this call mounted it.
-    func mountNspawnRuntime() throws -> Bool {
+    /// Mounts the tmpfs nspawn needs unless something already did. Its source name marks it as
+    /// the lab's, so `down` unmounts it even if the `up` that mounted it was killed.
+    func mountNspawnRuntime() throws {
         let directory = LabCommands.nspawnRuntimeDirectory
         try FileSystem.makeDirectory(directory)
-        if try runner.runAllowingFailure(LabCommands.isMountPoint(directory)).status == 0 { return false }
+        if try runner.runAllowingFailure(LabCommands.isMountPoint(directory)).status == 0 { return }
         try runner.run(LabCommands.mountNspawnRuntime())
-        return true
     }
 }

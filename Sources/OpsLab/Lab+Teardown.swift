@@ -6,8 +6,9 @@ import Foundation
 extension Lab {
     /// Removes everything a lab (running, half-created, or left by a killed `up`) consists of.
     /// Works from the state file and from what is actually on the machine, so it also finds
-    /// containers whose pid file was never written.
-    func teardown() throws -> LabDownReport {
+    /// containers whose pid file was never written. `hosts`: namespaces of these hosts go too,
+    /// even when no state names them (`up` clears the way for the hosts it is about to create).
+    func teardown(alsoRemoving hosts: [LabHost] = []) throws -> LabDownReport {
         let state = LabState.load(from: paths.stateFile)
         ProcessTable.reapChildren()
 
@@ -17,7 +18,7 @@ extension Lab {
             stopContainers(containers)
         }
 
-        var ourNamespaces = Set(state?.hosts.map(\.namespace) ?? [])
+        var ourNamespaces = Set((state?.hosts ?? []).map(\.namespace) + hosts.map(\.namespace))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: paths.hostsDirectory)) ?? [] {
             ourNamespaces.insert(LabHost(name: name, address: "", groups: [], index: 0).namespace)
         }
@@ -36,7 +37,9 @@ extension Lab {
         for mount in FileSystem.mounts(under: paths.hostsDirectory) {
             _ = try runner.runAllowingFailure(LabCommands.unmount(mount, lazy: true))
         }
-        if state?.mountedNspawnRuntime == true, !ProcessTable.anyNspawnRunning() {
+        if FileSystem.isMounted(LabCommands.nspawnRuntimeDirectory, source: LabCommands.nspawnRuntimeSource),
+            !ProcessTable.anyNspawnRunning()
+        {
             _ = try runner.runAllowingFailure(LabCommands.unmount(LabCommands.nspawnRuntimeDirectory))
         }
         try removeHostDirectories()

@@ -52,9 +52,8 @@ public final class Lab {
             let broken = current.hosts.filter { !$0.isHealthy }.map(\.host.name)
             logger.notice("the previous lab is not fully up (\(broken.joined(separator: ", "))); recreating it")
         }
-        _ = try teardown()
-
         let topology = try requested ?? LabTopology()
+        _ = try teardown(alsoRemoving: topology.hosts)
         try checkSubnetIsFree(topology.network)
         try FileSystem.makeDirectory(paths.logsDirectory, mode: 0o700)
         let base = BaseImage(recipe: recipe, paths: paths, runner: runner, logger: logger)
@@ -63,15 +62,14 @@ public final class Lab {
             recipe: aptRecipe, base: recipe, paths: paths, runner: runner, logger: logger)
         let repositorySeconds = try repository.ensure(baseDirectory: base.directory)
 
-        var state = LabState(
+        let state = LabState(
             network: topology.network, hosts: topology.hosts, inventoryDirectory: paths.inventoryDirectory,
-            baseHash: recipe.hash, aptRepository: repository.directory, mountedNspawnRuntime: false,
+            baseHash: recipe.hash, aptRepository: repository.directory,
             sudoPassword: HostImage.randomPassword(), createdAt: Date())
         // Saved before anything is created: whatever happens next, `down` knows what to remove.
         try state.save(to: paths.stateFile)
         do {
-            state.mountedNspawnRuntime = try mountNspawnRuntime()
-            try state.save(to: paths.stateFile)
+            try mountNspawnRuntime()
             try createNetwork(topology)
             try prepareHosts(state, base: base.directory)
             let bootStarted = Date()

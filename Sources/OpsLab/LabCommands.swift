@@ -114,13 +114,14 @@ public enum LabCommands {
     // MARK: Mounts and files
 
     public static let nspawnRuntimeDirectory = "/run/systemd/nspawn"
+    public static let nspawnRuntimeSource = "opsctl-lab"
 
     public static func isMountPoint(_ path: String) -> ShellCommand { ShellCommand(["mountpoint", "-q", path]) }
 
     /// nspawn keeps its locks and mount propagation directories here; systemd is not PID 1 on
     /// the control node, so nothing else provides a writable /run/systemd.
     public static func mountNspawnRuntime() -> ShellCommand {
-        ShellCommand(["mount", "-t", "tmpfs", "-o", "mode=0755", "opsctl-lab", nspawnRuntimeDirectory])
+        ShellCommand(["mount", "-t", "tmpfs", "-o", "mode=0755", nspawnRuntimeSource, nspawnRuntimeDirectory])
     }
 
     public static func unmount(_ path: String, lazy: Bool = false) -> ShellCommand {

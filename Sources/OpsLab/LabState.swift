@@ -8,8 +8,6 @@ struct LabState: Codable, Equatable {
     var inventoryDirectory: String
     var baseHash: String
     var aptRepository: String?
-    /// Whether the lab mounted the tmpfs on /run/systemd/nspawn (and so should unmount it).
-    var mountedNspawnRuntime: Bool
     var sudoPassword: String
     var createdAt: Date
 
