@@ -26,7 +26,8 @@ struct AptRepository {
             ProcessTable.killProcesses(using: partial)
             try runner.run(LabCommands.removeTree(partial))
         }
-        logger.info("building the local apt repository (\(recipe.packages.count) packages and dependencies): \(directory)")
+        logger.info(
+            "building the local apt repository (\(recipe.packages.count) packages and dependencies): \(directory)")
         let work = partial + "/.apt"
         let archives = partial
         for directory in [
@@ -58,7 +59,9 @@ struct AptRepository {
         }
         try removeOtherRepositories()
         let seconds = Date().timeIntervalSince(started)
-        let count = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".deb") }.count
+        let count = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+            $0.hasSuffix(".deb")
+        }.count
         logger.info("apt repository built in \(String(format: "%.1f", seconds)) s: \(count) packages")
         return seconds
     }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Starts a long-lived program that must outlive `opsctl`: in its own session (so a Ctrl-C or
 /// hang-up of the terminal that ran `lab up` does not reach it), stdin from /dev/null, stdout and

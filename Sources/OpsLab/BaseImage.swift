@@ -69,7 +69,8 @@ struct BaseImage {
             throw LabError.io(operation: "enabling", path: BaseRecipe.aptUpdateUnitName, reason: "\(error)")
         }
         for unit in recipe.maskedUnits {
-            for wants in (try? FileManager.default.contentsOfDirectory(atPath: units)) ?? [] where wants.hasSuffix(".wants") {
+            for wants in (try? FileManager.default.contentsOfDirectory(atPath: units)) ?? []
+            where wants.hasSuffix(".wants") {
                 FileSystem.remove(units + "/" + wants + "/" + unit)
             }
             FileSystem.remove(units + "/" + unit)

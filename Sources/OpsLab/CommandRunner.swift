@@ -100,7 +100,9 @@ public struct CommandRunner: Sendable {
         let stdout = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus
+        let status =
+            process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus
             : process.terminationStatus
         if status != 0 {
             logger.debug("exit status \(status): \(command.program)")

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// File writes with exact owner and mode. In an overlay's upper layer a directory's owner and
 /// mode replace the lower one's, so every directory created there copies its base counterpart.
@@ -53,7 +54,8 @@ enum FileSystem {
 
     static func setOwnerAndMode(_ path: String, mode: Int, owner: (uid: UInt32, gid: UInt32)) throws {
         guard chown(path, owner.uid, owner.gid) == 0, chmod(path, mode_t(mode)) == 0 else {
-            throw LabError.io(operation: "setting owner and mode of", path: path, reason: String(cString: strerror(errno)))
+            throw LabError.io(
+                operation: "setting owner and mode of", path: path, reason: String(cString: strerror(errno)))
         }
     }
 

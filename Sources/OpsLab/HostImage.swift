@@ -69,10 +69,12 @@ struct HostImage {
                 return fields.joined(separator: ":")
             }
         guard found else {
-            throw LabError.io(operation: "setting the password of `\(recipe.sudoUser)` in", path: base + path,
+            throw LabError.io(
+                operation: "setting the password of `\(recipe.sudoUser)` in", path: base + path,
                 reason: "the user is missing from the base image; remove \(base) to rebuild it")
         }
-        try FileSystem.write(lines.joined(separator: "\n"), to: upper + path, mode: Int(info.st_mode & 0o7777),
+        try FileSystem.write(
+            lines.joined(separator: "\n"), to: upper + path, mode: Int(info.st_mode & 0o7777),
             owner: (info.st_uid, info.st_gid))
     }
 
@@ -81,7 +83,8 @@ struct HostImage {
         let owner = try FileSystem.status(base + "/" + home)
         let ids = (owner.st_uid, owner.st_gid)
         try FileSystem.makeDirectory(upper + "/" + home + "/.ssh", mode: 0o700, owner: ids)
-        try FileSystem.write(publicKey + "\n", to: upper + "/" + home + "/.ssh/authorized_keys", mode: 0o600, owner: ids)
+        try FileSystem.write(
+            publicKey + "\n", to: upper + "/" + home + "/.ssh/authorized_keys", mode: 0o600, owner: ids)
     }
 
     static func machineID() -> String {

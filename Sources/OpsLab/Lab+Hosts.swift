@@ -77,7 +77,8 @@ extension Lab {
                 let host = waiting[0]
                 throw LabError.hostDidNotBoot(
                     host: host.name, reason: "sshd did not answer on \(host.address):22 within \(Int(bootTimeout)) s",
-                    logPath: paths.consoleLog(host.name), log: FileSystem.tail(of: paths.consoleLog(host.name), lines: 20))
+                    logPath: paths.consoleLog(host.name),
+                    log: FileSystem.tail(of: paths.consoleLog(host.name), lines: 20))
             }
             Thread.sleep(forTimeInterval: 0.2)
         }
@@ -92,7 +93,8 @@ extension Lab {
             let pid = running.first(where: { $0.value == host.name })?.key
             let banner = pid == nil ? nil : SSHProbe.banner(address: host.address, timeout: 1)
             let memory = pid == nil ? nil : namespaceMemory(host.namespace)
-            statuses.set(index, .success(LabHostStatus(host: host, pid: pid, sshBanner: banner, memoryKilobytes: memory)))
+            statuses.set(
+                index, .success(LabHostStatus(host: host, pid: pid, sshBanner: banner, memoryKilobytes: memory)))
         }
         let hosts = (0..<state.hosts.count).compactMap { try? statuses.get($0) }
         return LabStatus(

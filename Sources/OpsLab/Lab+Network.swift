@@ -49,7 +49,8 @@ extension Lab {
         try runner.run(LabCommands.links()).stdoutText.split(whereSeparator: \.isNewline).compactMap { line in
             let fields = line.split(separator: " ")
             guard fields.count > 1 else { return nil }
-            return String(fields[1].split(separator: "@").first ?? "").trimmingCharacters(in: CharacterSet(charactersIn: ":"))
+            return String(fields[1].split(separator: "@").first ?? "").trimmingCharacters(
+                in: CharacterSet(charactersIn: ":"))
         }
     }
 

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension Lab {
     /// Removes everything a lab (running, half-created, or left by a killed `up`) consists of.
@@ -52,7 +53,8 @@ extension Lab {
         }
         let stopped = containers.values.sorted()
         if state != nil || !containers.isEmpty || !removedNamespaces.isEmpty {
-            logger.info("lab removed: \(stopped.count) containers stopped, \(removedNamespaces.count) namespaces deleted")
+            logger.info(
+                "lab removed: \(stopped.count) containers stopped, \(removedNamespaces.count) namespaces deleted")
         }
         return LabDownReport(stoppedContainers: stopped, removedNamespaces: removedNamespaces, seconds: 0)
     }
@@ -66,7 +68,8 @@ extension Lab {
         let group = DispatchGroup()
         for (index, host) in hosts.enumerated() {
             DispatchQueue.global().async(group: group) {
-                results.set(index, Result { try self.runner.run(LabCommands.removeTree(self.paths.hostDirectory(host))) })
+                results.set(
+                    index, Result { try self.runner.run(LabCommands.removeTree(self.paths.hostDirectory(host))) })
             }
         }
         group.wait()

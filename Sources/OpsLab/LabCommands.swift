@@ -27,7 +27,8 @@ public enum LabCommands {
 
     public static func aptDownload(_ packages: [String], configuration: String) -> ShellCommand {
         ShellCommand(
-            ["apt-get", "-q", "-y", "--download-only", "install"] + packages, environment: ["APT_CONFIG": configuration])
+            ["apt-get", "-q", "-y", "--download-only", "install"] + packages, environment: ["APT_CONFIG": configuration]
+        )
     }
 
     /// The flat repository's index (`deb file:DIR ./`), printed to stdout.
@@ -73,7 +74,8 @@ public enum LabCommands {
         let ns = host.namespace
         return [
             ShellCommand(["ip", "netns", "add", ns]),
-            ShellCommand(["ip", "link", "add", host.hostInterface, "type", "veth", "peer", "name", "eth0", "netns", ns]),
+            ShellCommand(["ip", "link", "add", host.hostInterface, "type", "veth", "peer", "name", "eth0", "netns", ns]
+            ),
             ShellCommand(["ip", "link", "set", host.hostInterface, "master", network.bridge, "up"]),
             ShellCommand(["ip", "-n", ns, "addr", "add", host.address + "/24", "dev", "eth0"]),
             ShellCommand(["ip", "-n", ns, "link", "set", "eth0", "up"]),

@@ -7,7 +7,9 @@ public struct LabInventory: Sendable {
     public var sudoUser: String
     public var sudoPassword: String
 
-    public init(hosts: [LabHost], privateKeyPath: String, knownHostsPath: String, sudoUser: String, sudoPassword: String) {
+    public init(
+        hosts: [LabHost], privateKeyPath: String, knownHostsPath: String, sudoUser: String, sudoPassword: String
+    ) {
         self.hosts = hosts
         self.privateKeyPath = privateKeyPath
         self.knownHostsPath = knownHostsPath

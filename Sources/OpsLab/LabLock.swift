@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Serializes `up` and `down`: two of them interleaving would tear down what the other builds.
 /// An flock, so a killed holder releases it with its last descriptor.
@@ -15,7 +16,8 @@ final class LabLock {
             throw LabError.io(operation: "opening lock", path: path, reason: String(cString: strerror(errno)))
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
+            let holder =
+                (try? String(contentsOfFile: path, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
             logger.notice("waiting for another `opsctl lab` (pid \(holder)) to finish")
             guard flock(descriptor, LOCK_EX) == 0 else {

@@ -24,8 +24,9 @@ public struct LabTopology: Sendable, Equatable {
                 throw LabError.invalidHostList("`\(name)` is listed twice")
             }
             let octet = LabTopology.firstHostOctet + position
-            hosts.append(LabHost(
-                name: name, address: network.address(octet), groups: LabTopology.groups(for: name), index: octet))
+            hosts.append(
+                LabHost(
+                    name: name, address: network.address(octet), groups: LabTopology.groups(for: name), index: octet))
         }
         self.network = network
         self.hosts = hosts

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Reads /proc: which processes exist and what they are. Pid files alone cannot be trusted
 /// after a crash (pids are reused), so every pid is checked against its command line.

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Is an SSH server answering? A TCP connect and the server's identification line
 /// (`SSH-2.0-...`) is enough to know sshd is up; authentication is the transport's business.

@@ -31,8 +31,9 @@ public struct ShellCommand: Sendable, Equatable, CustomStringConvertible {
     }
 
     public static func quote(_ word: String) -> String {
-        let safe = CharacterSet(charactersIn:
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%")
+        let safe = CharacterSet(
+            charactersIn:
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%")
         if !word.isEmpty, word.unicodeScalars.allSatisfy({ safe.contains($0) }) {
             return word
         }

@@ -15,7 +15,8 @@ struct LabFixture {
     static func load(file: StaticString = #filePath, line: UInt = #line) throws -> LabFixture {
         let environment = ProcessInfo.processInfo.environment
         guard var path = environment["OPSCTL_LAB_INVENTORY"], !path.isEmpty else {
-            let reason = "OPSCTL_LAB_INVENTORY is not set: bring the lab up (`opsctl lab up`) and pass its "
+            let reason =
+                "OPSCTL_LAB_INVENTORY is not set: bring the lab up (`opsctl lab up`) and pass its "
                 + "inventory directory (inventories/lab)"
             if environment["CI"] == "true" {
                 XCTFail(reason, file: file, line: line)
@@ -70,11 +71,14 @@ struct LabFixture {
 
     /// Runs a command on a lab host with OpenSSH, strict about the lab's known_hosts.
     func ssh(_ user: String, _ address: String, _ command: String, stdin: String? = nil) throws -> Run {
-        try Run.program("/usr/bin/ssh", [
-            "-i", string("ansible_ssh_private_key_file"), "-o", "UserKnownHostsFile=" + string("opsctl_known_hosts_file"),
-            "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
-            "\(user)@\(address)", command,
-        ], stdin: stdin)
+        try Run.program(
+            "/usr/bin/ssh",
+            [
+                "-i", string("ansible_ssh_private_key_file"), "-o",
+                "UserKnownHostsFile=" + string("opsctl_known_hosts_file"),
+                "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
+                "\(user)@\(address)", command,
+            ], stdin: stdin)
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
-@testable import OpsLab
 import XCTest
 import Yams
+
+@testable import OpsLab
 
 /// The generated files and commands, checked without a lab (no root needed).
 final class LabInventoryTests: XCTestCase {
@@ -36,7 +37,9 @@ final class LabInventoryTests: XCTestCase {
     func testKnownHostsListsNameAndAddressForEachKey() throws {
         let host = try LabTopology(hostList: "db1").hosts[0]
         let text = LabInventory.knownHosts([(host, ["ssh-ed25519 AAAA1", "ecdsa-sha2-nistp256 BBBB2"])])
-        XCTAssertEqual(text, """
+        XCTAssertEqual(
+            text,
+            """
             db1 ssh-ed25519 AAAA1
             10.213.0.11 ssh-ed25519 AAAA1
             db1 ecdsa-sha2-nistp256 BBBB2
@@ -48,7 +51,8 @@ final class LabInventoryTests: XCTestCase {
     func testBootCommandIsolatesTheHost() throws {
         let host = try LabTopology(hostList: "app1").hosts[0]
         let paths = LabPaths(stateDirectory: "/s", inventoryDirectory: "/i")
-        let command = LabCommands.boot(host, base: "/s/base-1", paths: paths, aptRepository: "/s/apt-2", recipe: BaseRecipe())
+        let command = LabCommands.boot(
+            host, base: "/s/base-1", paths: paths, aptRepository: "/s/apt-2", recipe: BaseRecipe())
         let line = command.description
         XCTAssertTrue(line.hasPrefix("systemd-nspawn "), line)
         for expected in [
@@ -64,7 +68,8 @@ final class LabInventoryTests: XCTestCase {
     }
 
     func testShellQuotingForLogs() {
-        XCTAssertEqual(ShellCommand(["ssh-keygen", "-N", "", "-C", "it's me"]).description,
+        XCTAssertEqual(
+            ShellCommand(["ssh-keygen", "-N", "", "-C", "it's me"]).description,
             "ssh-keygen -N '' -C 'it'\\''s me'")
     }
 
@@ -80,7 +85,9 @@ final class LabInventoryTests: XCTestCase {
     func testMissingToolNamesTheDebianPackage() {
         let runner = CommandRunner(logger: Logger(label: "test"), searchPath: ["/nonexistent"])
         XCTAssertThrowsError(try LabPreflight.check(tools: ["systemd-nspawn"], runner: runner, requireRoot: false)) {
-            XCTAssertEqual("\($0)", "`systemd-nspawn` was not found in PATH; install it with `apt-get install -y systemd-container`")
+            XCTAssertEqual(
+                "\($0)",
+                "`systemd-nspawn` was not found in PATH; install it with `apt-get install -y systemd-container`")
         }
         XCTAssertThrowsError(try runner.run(ShellCommand(["debootstrap", "--version"]))) {
             XCTAssertTrue("\($0)".contains("apt-get install -y debootstrap"), "\($0)")

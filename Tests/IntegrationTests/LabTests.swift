@@ -9,7 +9,8 @@ final class LabTests: XCTestCase {
         XCTAssertFalse(lab.hosts.isEmpty)
         for host in lab.hosts {
             let banner = SSHProbe.banner(address: host.address, timeout: 5)
-            XCTAssertTrue(banner?.hasPrefix("SSH-2.0-") == true, "\(host.name) (\(host.address)): banner \(banner ?? "none")")
+            XCTAssertTrue(
+                banner?.hasPrefix("SSH-2.0-") == true, "\(host.name) (\(host.address)): banner \(banner ?? "none")")
         }
     }
 
@@ -23,8 +24,12 @@ final class LabTests: XCTestCase {
             XCTAssertNotNil(lab.groups[group], "group \(group) is missing from hosts.yml")
         }
         for name in names {
-            let expected = name.hasPrefix("lb") ? ["lb", "monitoring"] : name.hasPrefix("app") ? ["app"]
-                : name.hasPrefix("db") ? ["db"] : name.hasPrefix("backup") ? ["backup"] : []
+            let expected =
+                name.hasPrefix("lb")
+                ? ["lb", "monitoring"]
+                : name.hasPrefix("app")
+                    ? ["app"]
+                    : name.hasPrefix("db") ? ["db"] : name.hasPrefix("backup") ? ["backup"] : []
             let actual = lab.groups.filter { $0.value.contains(name) }.keys.sorted()
             XCTAssertEqual(actual, expected.sorted(), "groups of \(name)")
         }
@@ -67,10 +72,11 @@ final class LabTests: XCTestCase {
         let entries = try lab.knownHostEntries()
         for host in lab.hosts {
             let scan = try Run.program("/usr/bin/ssh-keyscan", ["-T", "5", "-t", "ed25519,ecdsa,rsa", host.address])
-            let presented = Set(scan.stdout.split(whereSeparator: \.isNewline).compactMap { line -> String? in
-                let fields = line.split(separator: " ")
-                return fields.count >= 3 && !line.hasPrefix("#") ? "\(fields[1]) \(fields[2])" : nil
-            })
+            let presented = Set(
+                scan.stdout.split(whereSeparator: \.isNewline).compactMap { line -> String? in
+                    let fields = line.split(separator: " ")
+                    return fields.count >= 3 && !line.hasPrefix("#") ? "\(fields[1]) \(fields[2])" : nil
+                })
             XCTAssertFalse(presented.isEmpty, "ssh-keyscan \(host.address): \(scan.stderr)")
             XCTAssertEqual(presented, Set(entries.filter { $0.pattern == host.address }.map(\.key)), host.name)
         }
@@ -112,7 +118,8 @@ final class LabTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertFalse(run.stdout.contains("default"), "no route out: \(run.stdout)")
         XCTAssertTrue(run.stdout.contains("\(last.address)"), run.stdout)
-        let reach = try lab.ssh("root", first.address, "timeout 5 bash -c 'exec 3<>/dev/tcp/\(last.address)/22; head -c 8 <&3'")
+        let reach = try lab.ssh(
+            "root", first.address, "timeout 5 bash -c 'exec 3<>/dev/tcp/\(last.address)/22; head -c 8 <&3'")
         XCTAssertEqual(reach.stdout, "SSH-2.0-", "\(first.name) reaches \(last.name):22: \(reach.stderr)")
     }
 

@@ -30,9 +30,10 @@ struct LabStatusCommand: ParsableCommand {
         print("\(pad("HOST", nameWidth))  \(pad("ADDRESS", 15))  \(pad("STATE", 8))  \(pad("SSH", 4))  MEMORY  GROUPS")
         for host in status.hosts {
             let memory = host.memoryKilobytes.map { String(format: "%.0fM", Double($0) / 1024) } ?? "-"
+            let state = host.isRunning ? "running" : "stopped"
+            let ssh = host.isSSHAnswering ? "yes" : "no"
             print(
-                "\(pad(host.host.name, nameWidth))  \(pad(host.host.address, 15))  "
-                    + "\(pad(host.isRunning ? "running" : "stopped", 8))  \(pad(host.isSSHAnswering ? "yes" : "no", 4))  "
+                "\(pad(host.host.name, nameWidth))  \(pad(host.host.address, 15))  \(pad(state, 8))  \(pad(ssh, 4))  "
                     + "\(pad(memory, 6))  \(host.host.groups.joined(separator: ","))")
         }
         if status.totalMemoryKilobytes > 0 {
