@@ -83,19 +83,20 @@ public struct CommandRunner: Sendable {
         } catch {
             throw LabError.commandFailed(command: command.description, status: -1, output: "\(error)")
         }
-        // Drain stderr on another thread so a chatty program cannot fill one pipe and block.
+        // Drain stderr (and feed stdin) on threads of their own so a chatty program cannot fill one
+        // pipe and block; not the global queue, which is slow to grow when its threads block.
         let stderrBox = DataBox()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async {
+        Thread {
             stderrBox.data = stderrPipe.fileHandleForReading.readDataToEndOfFile()
             group.leave()
-        }
+        }.start()
         if let stdinPipe, let input = command.stdin {
-            DispatchQueue.global().async {
+            Thread {
                 stdinPipe.fileHandleForWriting.write(input)
                 try? stdinPipe.fileHandleForWriting.close()
-            }
+            }.start()
         }
         let stdout = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
         group.wait()

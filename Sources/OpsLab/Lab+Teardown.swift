@@ -66,11 +66,13 @@ extension Lab {
         let hosts = (try? FileManager.default.contentsOfDirectory(atPath: paths.hostsDirectory)) ?? []
         let results = ResultsBox<Void>(count: hosts.count)
         let group = DispatchGroup()
+        // Threads, not the global queue: it adds a thread per second when its threads block.
         for (index, host) in hosts.enumerated() {
-            DispatchQueue.global().async(group: group) {
-                results.set(
-                    index, Result { try self.runner.run(LabCommands.removeTree(self.paths.hostDirectory(host))) })
-            }
+            group.enter()
+            Thread {
+                results.set(index, Result { try self.runner.run(LabCommands.removeTree(self.paths.hostDirectory(host))) })
+                group.leave()
+            }.start()
         }
         group.wait()
         for index in hosts.indices { try results.get(index) }
