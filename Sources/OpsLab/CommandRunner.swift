@@ -59,7 +59,11 @@ public struct CommandRunner: Sendable {
 
     /// Runs the command and returns however it ended; only failing to start it throws.
     public func runAllowingFailure(_ command: ShellCommand) throws -> CommandOutput {
-        logger.debug("$ \(command.description)")
+        if command.logsStdin, let input = command.stdin {
+            logger.debug("$ \(command.description) <<EOF\n\(String(decoding: input, as: UTF8.self))EOF")
+        } else {
+            logger.debug("$ \(command.description)")
+        }
         guard let executable = which(command.program) else {
             throw LabError.missingTool(tool: command.program, package: LabTool.package(for: command.program))
         }

@@ -2,12 +2,7 @@ import Foundation
 
 extension Lab {
     func createNetwork(_ topology: LabTopology) throws {
-        for command in LabCommands.createBridge(topology.network) { try runner.run(command) }
-        for host in topology.hosts {
-            for command in LabCommands.createNamespace(for: host, network: topology.network) {
-                try runner.run(command)
-            }
-        }
+        for command in LabCommands.createNetwork(topology) { try runner.run(command) }
     }
 
     /// Refuses a subnet that overlaps any IPv4 route already on the machine (run after the old

@@ -70,7 +70,8 @@ extension Lab {
         for (index, host) in hosts.enumerated() {
             group.enter()
             Thread {
-                results.set(index, Result { try self.runner.run(LabCommands.removeTree(self.paths.hostDirectory(host))) })
+                results.set(
+                    index, Result { try self.runner.run(LabCommands.removeTree(self.paths.hostDirectory(host))) })
                 group.leave()
             }.start()
         }

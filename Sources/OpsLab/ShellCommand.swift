@@ -10,15 +10,19 @@ public struct ShellCommand: Sendable, Equatable, CustomStringConvertible {
     public var environment: [String: String]
     /// Working directory; nil keeps the caller's.
     public var directory: String?
+    /// Whether `-v` may show stdin (a script such as `ip -batch` input; never a password).
+    public var logsStdin: Bool
 
     public init(
-        _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], directory: String? = nil
+        _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], directory: String? = nil,
+        logsStdin: Bool = false
     ) {
         precondition(!arguments.isEmpty, "a command needs a program")
         self.arguments = arguments
         self.stdin = stdin
         self.environment = environment
         self.directory = directory
+        self.logsStdin = logsStdin
     }
 
     public var program: String { arguments[0] }

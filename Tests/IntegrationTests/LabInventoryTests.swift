@@ -62,9 +62,14 @@ final class LabInventoryTests: XCTestCase {
         ] {
             XCTAssertTrue(command.arguments.contains(expected), "missing \(expected) in \(line)")
         }
-        let network = LabCommands.createNamespace(for: host, network: LabNetwork()).map(\.description)
-        XCTAssertEqual(network.first, "ip netns add opsctl-app1")
-        XCTAssertFalse(network.contains { $0.contains("default") || $0.contains("route") }, "no route out")
+        let topology = try LabTopology(hostList: "app1,db1")
+        let network = LabCommands.createNetwork(topology)
+        XCTAssertEqual(
+            network.map(\.description), ["ip -batch -", "ip -n opsctl-app1 -batch -", "ip -n opsctl-db1 -batch -"])
+        let script = network.compactMap { $0.stdin.map { String(decoding: $0, as: UTF8.self) } }.joined()
+        XCTAssertTrue(script.contains("link add opsv12 type veth peer name eth0 netns opsctl-db1\n"), script)
+        XCTAssertTrue(script.contains("addr add 10.213.0.12/24 dev eth0\n"), script)
+        XCTAssertFalse(script.contains("default") || script.contains("route"), "no route out: \(script)")
     }
 
     func testShellQuotingForLogs() {
