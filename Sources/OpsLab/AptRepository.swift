@@ -48,6 +48,11 @@ struct AptRepository {
         try runner.run(LabCommands.aptDownload(recipe.packages, configuration: configuration))
         let index = try runner.run(LabCommands.scanPackages(in: archives)).stdout
         try FileSystem.write(index, to: archives + "/Packages")
+        let checksum =
+            try runner.run(LabCommands.sha256(archives + "/Packages")).stdoutText
+            .split(separator: " ").first.map(String.init) ?? ""
+        try FileSystem.write(
+            Self.release(packagesSHA256: checksum, packagesSize: index.count), to: archives + "/Release")
         FileSystem.remove(archives + "/partial")
         FileSystem.remove(archives + "/lock")
         try runner.run(LabCommands.removeTree(work))
@@ -64,6 +69,28 @@ struct AptRepository {
         }.count
         logger.info("apt repository built in \(String(format: "%.1f", seconds)) s: \(count) packages")
         return seconds
+    }
+
+    /// A Release file naming the index, so hosts fetch `Packages` at once instead of probing for
+    /// compressed and signed variants first. Unsigned: the hosts trust the repository
+    /// (`[trusted=yes]`), which only the control node can write.
+    static func release(packagesSHA256: String, packagesSize: Int, date: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'UTC'"
+        return """
+            Origin: opsctl-lab
+            Label: opsctl-lab
+            Suite: lab
+            Codename: lab
+            Date: \(formatter.string(from: date))
+            Architectures: amd64 all
+            Description: packages for the opsctl lab's hosts, which have no route out
+            SHA256:
+             \(packagesSHA256) \(packagesSize) Packages
+
+            """
     }
 
     /// Everything apt reads and writes points into `work`, except the dpkg status, which is the

@@ -3,12 +3,15 @@
 public struct AptRepositoryRecipe: Sendable, Equatable {
     public var packages = [
         "nginx", "postgresql", "postgresql-client", "prometheus", "prometheus-node-exporter", "nftables",
-        // Ansible's postgresql_* modules and become to an unprivileged user need these on the host.
-        "python3-psycopg2", "acl",
+        // Ansible's apt and postgresql_* modules, and its become to an unprivileged user.
+        "python3-apt", "python3-psycopg2", "acl",
+        // Self-signed certificates for nginx.
+        "openssl", "ssl-cert",
         // Health checks from the hosts, file sync, and the service's SQLite library.
         "curl", "rsync", "libsqlite3-0",
     ]
-    public var revision = 1
+    /// Bump when the steps in `AptRepository.ensure` change.
+    public var revision = 2
 
     public init() {}
 

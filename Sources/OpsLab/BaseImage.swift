@@ -52,6 +52,7 @@ struct BaseImage {
 
         FileSystem.remove(root + "/etc/apt/sources.list")
         try FileSystem.write(recipe.aptSources, to: root + "/etc/apt/sources.list.d/opsctl-lab.list")
+        try FileSystem.write(recipe.aptConfiguration, to: root + "/etc/apt/apt.conf.d/99opsctl-lab")
         try FileSystem.makeDirectory(root + recipe.aptRepositoryMountPoint)
         for cached in (try? FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/apt/lists")) ?? []
         where cached != "partial" && cached != "lock" {

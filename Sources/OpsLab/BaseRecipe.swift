@@ -61,6 +61,14 @@ public struct BaseRecipe: Sendable, Equatable {
         """
     }
 
+    /// No translations to fetch: the local repository has none, and apt would ask for them.
+    public var aptConfiguration: String {
+        """
+        Acquire::Languages "none";
+
+        """
+    }
+
     public var aptSources: String {
         """
         # The opsctl lab has no route out: apt reads the control node's local repository only.
@@ -75,7 +83,7 @@ public struct BaseRecipe: Sendable, Equatable {
             "revision=\(revision)", "suite=\(suite)", "mirror=\(mirror)",
             "packages=\(packages.joined(separator: ","))", "user=\(sudoUser):\(sudoUserID)",
             "masked=\(maskedUnits.joined(separator: ","))", "apt=\(aptRepositoryMountPoint)",
-            "sshd=\(sshdConfig)", "sources=\(aptSources)", "aptunit=\(aptUpdateUnit)",
+            "sshd=\(sshdConfig)", "sources=\(aptSources)", "aptconf=\(aptConfiguration)", "aptunit=\(aptUpdateUnit)",
         ].joined(separator: "\n")
     }
 

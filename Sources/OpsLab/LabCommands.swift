@@ -36,6 +36,8 @@ public enum LabCommands {
         ShellCommand(["dpkg-scanpackages", "--multiversion", "."], directory: directory)
     }
 
+    public static func sha256(_ path: String) -> ShellCommand { ShellCommand(["sha256sum", path]) }
+
     // MARK: Keys and passwords
 
     public static func generateHostKey(type: String, path: String, host: String) -> ShellCommand {

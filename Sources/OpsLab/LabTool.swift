@@ -13,6 +13,7 @@ public enum LabTool {
         "umount": "mount",
         "mountpoint": "util-linux",
         "rm": "coreutils",
+        "sha256sum": "coreutils",
         "apt-get": "apt",
         "dpkg-scanpackages": "dpkg-dev",
     ]
