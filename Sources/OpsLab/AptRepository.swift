@@ -37,7 +37,7 @@ struct AptRepository {
             try FileSystem.makeDirectory(directory)
         }
         try FileSystem.write(
-            "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] \(base.mirror) \(base.suite) main\n",
+            "deb [signed-by=\(base.keyring)] \(base.mirror) \(base.suite) main\n",
             to: work + "/etc/sources.list")
         let configuration = work + "/apt.conf"
         try FileSystem.write(

@@ -3,6 +3,9 @@
 public struct BaseRecipe: Sendable, Equatable {
     public var suite = "bookworm"
     public var mirror = "http://deb.debian.org/debian"
+    /// Named explicitly so a control node running Ubuntu (whose debootstrap defaults to Ubuntu's
+    /// keyring) verifies Debian's archive too. Not part of the hash: it does not change the result.
+    public var keyring = "/usr/share/keyrings/debian-archive-keyring.gpg"
     /// python3 because Ansible (the benchmark peer) runs its modules with it on the hosts.
     public var packages = [
         "systemd", "systemd-sysv", "dbus", "openssh-server", "sudo", "python3", "iproute2",

@@ -31,6 +31,9 @@ public final class Lab {
     public func up(_ requested: LabTopology?) throws -> LabUpReport {
         let started = Date()
         try LabPreflight.check(tools: LabTool.required, runner: runner)
+        guard FileSystem.exists(recipe.keyring) else {
+            throw LabError.missingFile(path: recipe.keyring, package: "debian-archive-keyring")
+        }
         let lock = try lock()
         defer { withExtendedLifetime(lock) {} }
 

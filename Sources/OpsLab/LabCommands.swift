@@ -7,7 +7,8 @@ public enum LabCommands {
 
     public static func debootstrap(_ recipe: BaseRecipe, into target: String) -> ShellCommand {
         ShellCommand([
-            "debootstrap", "--variant=minbase", "--include=" + recipe.packages.joined(separator: ","),
+            "debootstrap", "--variant=minbase", "--keyring=" + recipe.keyring,
+            "--include=" + recipe.packages.joined(separator: ","),
             recipe.suite, target, recipe.mirror,
         ])
     }

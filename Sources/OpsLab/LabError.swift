@@ -5,6 +5,7 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
     case notLinux
     case notRoot
     case missingTool(tool: String, package: String)
+    case missingFile(path: String, package: String)
     case invalidHostList(String)
     case invalidOption(String)
     /// A command the lab ran exited non-zero; `output` is the tail of its stderr (or stdout).
@@ -27,6 +28,8 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
                 + "run it with sudo"
         case .missingTool(let tool, let package):
             return "`\(tool)` was not found in PATH; install it with `apt-get install -y \(package)`"
+        case .missingFile(let path, let package):
+            return "\(path) is missing; install it with `apt-get install -y \(package)`"
         case .invalidHostList(let reason):
             return "invalid --hosts: \(reason)"
         case .invalidOption(let reason):
