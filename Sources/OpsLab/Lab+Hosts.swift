@@ -12,7 +12,7 @@ extension Lab {
             .trimmingCharacters(in: .whitespacesAndNewlines)
 
         let results = ResultsBox<[String]>(count: state.hosts.count)
-        // ssh-keygen of three keys per host dominates; hosts are independent.
+        // ssh-keygen dominates; hosts are independent.
         DispatchQueue.concurrentPerform(iterations: state.hosts.count) { index in
             let image = HostImage(
                 host: state.hosts[index], allHosts: state.hosts, network: state.network, base: base, paths: paths,
