@@ -21,7 +21,7 @@ public enum LabTool {
     /// Every tool `lab up` needs, checked before anything on the machine is changed.
     public static let required = [
         "systemd-nspawn", "debootstrap", "ip", "ssh-keygen", "openssl", "chroot", "mount", "umount",
-        "mountpoint", "rm", "apt-get", "dpkg-scanpackages",
+        "mountpoint", "rm", "sha256sum", "apt-get", "dpkg-scanpackages",
     ]
 
     public static func package(for tool: String) -> String {

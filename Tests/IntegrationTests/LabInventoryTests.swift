@@ -115,4 +115,18 @@ final class LabInventoryTests: XCTestCase {
         XCTAssertFalse(Lab.overlaps("192.0.2.0/24", "10.213.0.0/24"))
         XCTAssertFalse(Lab.overlaps("10.213.1.0/24", "10.213.0.0/24"))
     }
+
+    func testLocalRepositoryFiles() {
+        let date = Date(timeIntervalSince1970: 1_795_000_000)
+        let release = AptRepository.release(packagesSHA256: "ab12", packagesSize: 345, date: date)
+        XCTAssertTrue(release.contains("\nDate: Wed, 18 Nov 2026 11:06:40 UTC\n"), release)
+        XCTAssertTrue(release.hasSuffix("SHA256:\n ab12 345 Packages\n"), release)
+        let configuration = AptRepository.aptConfiguration(work: "/w", archives: "/r", dpkgStatus: "/b/status")
+        XCTAssertTrue(configuration.contains("Dir::State::status \"/b/status\";"), configuration)
+        XCTAssertTrue(configuration.contains("Dir::Cache::archives \"/r\";"), configuration)
+        XCTAssertTrue(configuration.contains("APT::Get::Download-Only \"true\";"), configuration)
+        XCTAssertEqual(
+            LabCommands.aptDownload(["nginx"], configuration: "/w/apt.conf").description,
+            "APT_CONFIG=/w/apt.conf apt-get -q -y --download-only install nginx")
+    }
 }
