@@ -102,7 +102,10 @@ public struct CommandRunner: Sendable {
                 try? stdinPipe.fileHandleForWriting.close()
             }.start()
         }
-        let stdout = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
+        let stdout =
+            command.streamsOutput
+            ? readLogging(stdoutPipe.fileHandleForReading, command: command)
+            : stdoutPipe.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         let status =
@@ -113,6 +116,25 @@ public struct CommandRunner: Sendable {
             logger.debug("exit status \(status): \(command.program)")
         }
         return CommandOutput(status: status, stdout: stdout, stderr: stderrBox.data)
+    }
+
+    /// Reads to the end, logging each complete line at debug level as it arrives (`-v` shows a
+    /// minutes-long debootstrap progressing).
+    private func readLogging(_ handle: FileHandle, command: ShellCommand) -> Data {
+        var all = Data()
+        var pending = Data()
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            all.append(chunk)
+            pending.append(chunk)
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                pending.removeSubrange(pending.startIndex...newline)
+                logger.debug("  \(command.program): \(line)")
+            }
+        }
+        return all
     }
 
     static func tail(_ text: String, lines: Int) -> String {

@@ -6,11 +6,12 @@ public enum LabCommands {
     // MARK: Base image
 
     public static func debootstrap(_ recipe: BaseRecipe, into target: String) -> ShellCommand {
-        ShellCommand([
-            "debootstrap", "--variant=minbase", "--keyring=" + recipe.keyring,
-            "--include=" + recipe.packages.joined(separator: ","),
-            recipe.suite, target, recipe.mirror,
-        ])
+        ShellCommand(
+            [
+                "debootstrap", "--variant=minbase", "--keyring=" + recipe.keyring,
+                "--include=" + recipe.packages.joined(separator: ","),
+                recipe.suite, target, recipe.mirror,
+            ], streamsOutput: true)
     }
 
     public static func addSudoUser(_ recipe: BaseRecipe, root: String) -> ShellCommand {
@@ -28,8 +29,8 @@ public enum LabCommands {
 
     public static func aptDownload(_ packages: [String], configuration: String) -> ShellCommand {
         ShellCommand(
-            ["apt-get", "-q", "-y", "--download-only", "install"] + packages, environment: ["APT_CONFIG": configuration]
-        )
+            ["apt-get", "-q", "-y", "--download-only", "install"] + packages,
+            environment: ["APT_CONFIG": configuration], streamsOutput: true)
     }
 
     /// The flat repository's index (`deb file:DIR ./`), printed to stdout.

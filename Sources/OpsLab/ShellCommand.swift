@@ -12,10 +12,12 @@ public struct ShellCommand: Sendable, Equatable, CustomStringConvertible {
     public var directory: String?
     /// Whether `-v` may show stdin (a script such as `ip -batch` input; never a password).
     public var logsStdin: Bool
+    /// Whether `-v` shows stdout line by line while the command runs (long downloads).
+    public var streamsOutput: Bool
 
     public init(
         _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], directory: String? = nil,
-        logsStdin: Bool = false
+        logsStdin: Bool = false, streamsOutput: Bool = false
     ) {
         precondition(!arguments.isEmpty, "a command needs a program")
         self.arguments = arguments
@@ -23,6 +25,7 @@ public struct ShellCommand: Sendable, Equatable, CustomStringConvertible {
         self.environment = environment
         self.directory = directory
         self.logsStdin = logsStdin
+        self.streamsOutput = streamsOutput
     }
 
     public var program: String { arguments[0] }

@@ -108,6 +108,12 @@ final class LabInventoryTests: XCTestCase {
         }
     }
 
+    func testStreamedOutputIsStillReturnedWhole() throws {
+        let runner = CommandRunner(logger: Logger(label: "test"))
+        let command = ShellCommand(["sh", "-c", "echo one; sleep 0.1; printf 'two\\nthree'"], streamsOutput: true)
+        XCTAssertEqual(try runner.run(command).stdoutText, "one\ntwo\nthree")
+    }
+
     func testSubnetOverlapDetection() {
         XCTAssertTrue(Lab.overlaps("10.213.0.0/24", "10.213.0.0/24"))
         XCTAssertTrue(Lab.overlaps("10.0.0.0/8", "10.213.0.0/24"))
