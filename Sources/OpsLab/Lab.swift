@@ -53,6 +53,18 @@ public final class Lab {
                     bootSeconds: 0, totalSeconds: Date().timeIntervalSince(started))
             }
             let broken = current.hosts.filter { !$0.isHealthy }.map(\.host.name)
+            // Every container running but some sshd silent: an `up` was interrupted while the
+            // hosts booted. Give them the boot timeout before starting over.
+            if current.hosts.allSatisfy(\.isRunning),
+                requested == nil || requested?.hostNames == state.hosts.map(\.name)
+            {
+                logger.info("the lab is still booting (\(broken.joined(separator: ", "))); waiting for sshd")
+                if (try? waitForSSH(state)) != nil {
+                    return LabUpReport(
+                        alreadyRunning: true, status: status(of: state), baseBuildSeconds: 0,
+                        aptRepositorySeconds: 0, bootSeconds: 0, totalSeconds: Date().timeIntervalSince(started))
+                }
+            }
             logger.notice("the previous lab is not fully up (\(broken.joined(separator: ", "))); recreating it")
         }
         let topology = try requested ?? LabTopology()
