@@ -14,6 +14,7 @@ struct Opsctl: ParsableCommand {
             PingCommand.self,
             PlayCommand.self,
             TemplateCommand.self,
+            LabCommand.self,
         ]
     )
 
