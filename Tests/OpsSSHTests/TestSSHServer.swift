@@ -39,7 +39,9 @@ final class TestSSHServer {
         knownHosts = "\(path)/known_hosts"
         try "[\(listenAddress)]:\(port) \(hostPublicKey)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
         logFile = "\(path)/sshd.log"
+        // sshd takes the first value of a keyword: extra settings go first to override ours.
         let config = """
+            \(extraConfig)
             Port \(port)
             ListenAddress \(listenAddress)
             HostKey \(path)/host_key
@@ -56,7 +58,6 @@ final class TestSSHServer {
             MaxStartups 100
             Subsystem sftp /usr/lib/openssh/sftp-server
             LogLevel ERROR
-            \(extraConfig)
             """
         try config.write(toFile: "\(path)/sshd_config", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
