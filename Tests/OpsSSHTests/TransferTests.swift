@@ -35,8 +35,14 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(String(remoteSum), try sha256(local))
         let mode = try transport.exec(ExecRequest("stat -c %a \(ShellQuote.quote(remote))")).stdoutText
         XCTAssertEqual(mode, "640\n")
+        // The exec + cat path on its own (what hosts without SFTP get) keeps the bytes too.
+        let viaExec = remoteDirectory + "/via-exec.bin"
+        try transport.execUpload(file: local, to: viaExec, mode: 0o600)
+        let execSum = try transport.exec(ExecRequest("sha256sum \(ShellQuote.quote(viaExec))")).stdoutText.prefix(64)
+        XCTAssertEqual(String(execSum), try sha256(local))
         // No temporary file is left behind.
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: remoteDirectory), ["big.bin"])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: remoteDirectory).sorted(), ["big.bin", "via-exec.bin"])
     }
 
     func testUploadDataThenDownloadRoundTrip() throws {

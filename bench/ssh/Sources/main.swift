@@ -38,6 +38,17 @@ do {
     let upload = try seconds { try transport.upload(file: arguments[7], to: remote, mode: 0o600) }
     print("upload \(upload)")
     _ = try transport.exec(ExecRequest("rm -f \(remote)"))
+    // The two ways upload can move bytes, each alone, to show why it picks one.
+    let viaExec = try seconds { try transport.execUpload(file: arguments[7], to: remote, mode: 0o600) }
+    print("exec-upload \(viaExec)")
+    _ = try transport.exec(ExecRequest("rm -f \(remote)"))
+    do {
+        let sftp = try seconds { try transport.sftpUpload(file: arguments[7], to: remote, mode: 0o600) }
+        print("sftp-upload \(sftp)")
+        _ = try transport.exec(ExecRequest("rm -f \(remote)"))
+    } catch {
+        FileHandle.standardError.write(Data("SFTP comparison skipped: \(error)\n".utf8))
+    }
     transport.close()
 } catch {
     FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
