@@ -140,7 +140,8 @@ struct SSHConnector {
         let triedText = tried.isEmpty ? "no key (the server does not offer publickey)" : tried.joined(separator: ", ")
         throw TransportError.authentication(
             host: label,
-            reason: "user \(user) was refused; the server offers: \(methods.joined(separator: ", ")); tried: \(triedText)")
+            reason:
+                "user \(user) was refused; the server offers: \(methods.joined(separator: ", ")); tried: \(triedText)")
     }
 
     static func expandHome(_ path: String) -> String {

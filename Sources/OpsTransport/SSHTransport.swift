@@ -51,17 +51,28 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     public func exec(_ request: ExecRequest) throws -> CommandResult {
         lock.lock()
         defer { lock.unlock() }
+        let reused = self.session != nil
         let session = try openSession()
         let timeout = request.timeout ?? settings.commandTimeout
         let started = DispatchTime.now().uptimeNanoseconds
         logger.debug("exec", metadata: ["command": "\(request.command)"])
 
         let exchange = PromptExchange(request: request)
-        let result: SSHExecResult
-        do {
-            result = try session.exec(
+        let run = { (session: SSHSession) throws -> SSHExecResult in
+            try session.exec(
                 request.command, stdin: exchange.nextInput, deadline: Deadline(seconds: timeout),
                 onStdout: exchange.receiveStdout, onStderr: exchange.receiveStderr)
+        }
+        let result: SSHExecResult
+        do {
+            do {
+                result = try run(session)
+            } catch let error as SSHError where reused && session.isBroken && error.operation == "open channel" {
+                // The server dropped the idle session (ClientAliveInterval, a restart): the
+                // command never started, so it is safe to run it once on a fresh session.
+                logger.debug("session was closed while idle; reconnecting", metadata: ["error": "\(error)"])
+                result = try run(try openSession())
+            }
         } catch let error as SSHError {
             if error.kind == .timeout {
                 throw TransportError.timeout(host: hostName, command: request.command, seconds: timeout ?? 0)
@@ -142,7 +153,8 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     private func upload(to remotePath: String, mode: Int, chunks: @escaping () throws -> Data?) throws {
         let temporary = Self.temporaryName(for: remotePath)
         let tmp = ShellQuote.quote(temporary)
-        let command = "umask 077 && cat > \(tmp) && chmod \(String(mode, radix: 8)) \(tmp) && "
+        let command =
+            "umask 077 && cat > \(tmp) && chmod \(String(mode, radix: 8)) \(tmp) && "
             + "mv -f \(tmp) \(ShellQuote.quote(remotePath)) || { rc=$?; rm -f \(tmp); exit $rc; }"
         lock.lock()
         defer { lock.unlock() }
@@ -199,7 +211,8 @@ public final class SSHTransport: Transport, @unchecked Sendable {
         let result = try exec(ExecRequest("cat -- \(ShellQuote.quote(remotePath))"))
         if result.exitStatus != 0 {
             throw TransportError.io(
-                host: hostName, operation: "download \(remotePath)", reason: Self.reason(result.stderr, status: result.exitStatus))
+                host: hostName, operation: "download \(remotePath)",
+                reason: Self.reason(result.stderr, status: result.exitStatus))
         }
         return result.stdout
     }

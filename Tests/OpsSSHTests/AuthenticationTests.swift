@@ -20,7 +20,9 @@ final class AuthenticationTests: XCTestCase {
         settings.identityFiles = [wrong]
         let transport = SSHTransport(settings: settings, logger: TestSSHServer.logger)
         XCTAssertThrowsError(try transport.connect()) { error in
-            guard case TransportError.authentication(let host, let reason) = error else { return XCTFail("got \(error)") }
+            guard case TransportError.authentication(let host, let reason) = error else {
+                return XCTFail("got \(error)")
+            }
             XCTAssertEqual(host, "testhost")
             XCTAssertTrue(reason.contains("user root"), reason)
             XCTAssertTrue(reason.contains("offers: publickey"), reason)

@@ -35,7 +35,8 @@ final class BecomeTests: XCTestCase {
         let transport = SSHTransport(settings: server.settings(user: Self.user), logger: logs.logger)
         defer { transport.close() }
         let become = Become(user: "root", password: Self.password)
-        let result = try transport.exec(become.wrap(ExecRequest("id -un; cat; echo done >&2", stdin: Data("from stdin".utf8))))
+        let result = try transport.exec(
+            become.wrap(ExecRequest("id -un; cat; echo done >&2", stdin: Data("from stdin".utf8))))
         XCTAssertEqual(result.exitStatus, 0)
         XCTAssertEqual(result.stdoutText, "root\nfrom stdin")
         XCTAssertEqual(result.stderrText, "done\n")
@@ -62,7 +63,8 @@ final class BecomeTests: XCTestCase {
     func testMissingPasswordIsReported() throws {
         let transport = SSHTransport(settings: server.settings(user: Self.user), logger: TestSSHServer.logger)
         defer { transport.close() }
-        XCTAssertThrowsError(try transport.exec(Become(user: "root").wrap(ExecRequest("id -u", timeout: 30)))) { error in
+        XCTAssertThrowsError(try transport.exec(Become(user: "root").wrap(ExecRequest("id -u", timeout: 30)))) {
+            error in
             guard case TransportError.become(_, let reason) = error else { return XCTFail("got \(error)") }
             XCTAssertTrue(reason.contains("needs a password"), reason)
         }
@@ -101,13 +103,16 @@ final class BecomeCommandTests: XCTestCase {
 
     func testWithoutPasswordSudoMustNotPrompt() {
         XCTAssertEqual(
-            Become(user: "root", token: "t").command("true"), "sudo -H -n -u root /bin/sh -c 'echo OPSCTL-BECOME-t; true'")
+            Become(user: "root", token: "t").command("true"),
+            "sudo -H -n -u root /bin/sh -c 'echo OPSCTL-BECOME-t; true'")
     }
 
     func testFailureExplanations() {
-        XCTAssertTrue(Become.explain(stderr: "sudo: 1 incorrect password attempt", user: "root").contains("incorrect password"))
+        XCTAssertTrue(
+            Become.explain(stderr: "sudo: 1 incorrect password attempt", user: "root").contains("incorrect password"))
         XCTAssertTrue(Become.explain(stderr: "sudo: a password is required", user: "root").contains("needs a password"))
-        XCTAssertTrue(Become.explain(stderr: "bob is not in the sudoers file.", user: "root").contains("may not use sudo"))
+        XCTAssertTrue(
+            Become.explain(stderr: "bob is not in the sudoers file.", user: "root").contains("may not use sudo"))
     }
 }
 

@@ -15,7 +15,8 @@ final class HostKeyTests: XCTestCase {
 
     /// The fingerprint as OpenSSH computes it, to compare our messages with.
     func openSSHFingerprint() throws -> String {
-        let output = try TestSSHServer.run("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", server.directory.path + "/host_key.pub"])
+        let output = try TestSSHServer.run(
+            "/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", server.directory.path + "/host_key.pub"])
         return String(output.split(separator: " ")[1])
     }
 
@@ -49,7 +50,8 @@ final class HostKeyTests: XCTestCase {
             .split(separator: " ").prefix(2).joined(separator: " ")
         var settings = server.settings()
         settings.knownHostsFile = server.directory.path + "/changed_known_hosts"
-        try "[127.0.0.1]:\(server.port) \(otherPublic)\n".write(toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
+        try "[127.0.0.1]:\(server.port) \(otherPublic)\n".write(
+            toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
         let fingerprint = try openSSHFingerprint()
         for policy in [ConnectionSettings.HostKeyPolicy.strict, .acceptNew] {
             settings.hostKeyPolicy = policy
@@ -69,8 +71,14 @@ final class HostKeyTests: XCTestCase {
     func testHashedKnownHostsEntryIsAccepted() throws {
         var settings = server.settings()
         settings.knownHostsFile = server.directory.path + "/hashed_known_hosts"
-        try "# comment line\n@cert-authority *.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBogus\n[127.0.0.1]:\(server.port) \(server.hostPublicKey)\n"
-            .write(toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
+        // Lines libssh2 cannot read (a CA marker) must not hide the ones after them.
+        let lines = [
+            "# comment line",
+            "@cert-authority *.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBogus",
+            "[127.0.0.1]:\(server.port) \(server.hostPublicKey)",
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(
+            toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
         try TestSSHServer.run("/usr/bin/ssh-keygen", ["-H", "-f", settings.knownHostsFile])
         let hashed = try String(contentsOfFile: settings.knownHostsFile, encoding: .utf8)
         XCTAssertTrue(hashed.contains("|1|"), "ssh-keygen -H should have hashed the name: \(hashed)")
@@ -82,7 +90,8 @@ final class HostKeyTests: XCTestCase {
         // OpenSSH keys non-22 ports as [host]:port; a bare name must not match them.
         var settings = server.settings()
         settings.knownHostsFile = server.directory.path + "/bare_known_hosts"
-        try "127.0.0.1 \(server.hostPublicKey)\n".write(toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
+        try "127.0.0.1 \(server.hostPublicKey)\n".write(
+            toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try connect(settings)) { error in
             guard case TransportError.hostKey = error else { return XCTFail("got \(error)") }
         }
@@ -102,5 +111,20 @@ final class HostKeyTests: XCTestCase {
         settings.hostKeyPolicy = .strict
         XCTAssertEqual(try connect(settings).stdoutText, "connected\n")
         XCTAssertEqual(try String(contentsOfFile: settings.knownHostsFile, encoding: .utf8), recorded)
+    }
+
+    func testServerIsAskedForTheKeyTypeKnownHostsHolds() throws {
+        // The server has ECDSA and Ed25519 keys and known_hosts holds one of them: that type
+        // must be negotiated (as OpenSSH does) rather than the host being called unknown.
+        let server = try TestSSHServer(hostKeyType: "ecdsa", extraHostKeyTypes: ["ed25519"])
+        defer { server.stop() }
+        let ed25519 = try XCTUnwrap(server.extraHostPublicKeys["ed25519"])
+        for (name, key) in [("ed25519", ed25519), ("ecdsa", server.hostPublicKey)] {
+            var settings = server.settings()
+            settings.knownHostsFile = server.directory.path + "/\(name)_only_known_hosts"
+            try "[127.0.0.1]:\(server.port) \(key)\n".write(
+                toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
+            XCTAssertEqual(try connect(settings).stdoutText, "connected\n", "with only the \(name) key known")
+        }
     }
 }

@@ -11,12 +11,15 @@ final class ProxyJumpTests: XCTestCase {
     }
 
     /// The target's and bastion's keys in one known_hosts file, as an inventory would have it.
-    func twoServers(bastionConfig: String = "") throws -> (bastion: TestSSHServer, target: TestSSHServer, knownHosts: String) {
+    func twoServers(bastionConfig: String = "") throws -> (
+        bastion: TestSSHServer, target: TestSSHServer, knownHosts: String
+    ) {
         let bastion = try TestSSHServer(extraConfig: bastionConfig)
         let target = try TestSSHServer(hostKeyType: "ecdsa")
         servers = [bastion, target]
         let knownHosts = bastion.directory.path + "/both_known_hosts"
-        let lines = try String(contentsOfFile: bastion.knownHosts, encoding: .utf8)
+        let lines =
+            try String(contentsOfFile: bastion.knownHosts, encoding: .utf8)
             + String(contentsOfFile: target.knownHosts, encoding: .utf8)
         try lines.write(toFile: knownHosts, atomically: true, encoding: .utf8)
         // The target accepts the bastion's client key too, so one key serves both hops.

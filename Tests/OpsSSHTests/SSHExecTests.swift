@@ -89,6 +89,17 @@ final class SSHExecTests: XCTestCase {
         XCTAssertEqual(try transport.exec(ExecRequest("echo still here")).stdoutText, "still here\n")
     }
 
+    func testSessionDroppedWhileIdleIsReopenedForTheNextCommand() throws {
+        // The shell's parent is this session's sshd process: killing it drops the connection.
+        let sessionProcess = try XCTUnwrap(Int32(transport.exec(ExecRequest("echo $PPID")).stdoutText.dropLast()))
+        let firstConnection = try transport.exec(ExecRequest("echo $SSH_CONNECTION")).stdoutText
+        XCTAssertEqual(kill(sessionProcess, SIGTERM), 0)
+        usleep(300_000)
+        let result = try transport.exec(ExecRequest("echo $SSH_CONNECTION"))
+        XCTAssertEqual(result.exitStatus, 0)
+        XCTAssertNotEqual(result.stdoutText, firstConnection, "a new connection was made")
+    }
+
     func testParallelHostsEachWithItsOwnSession() throws {
         let transports = (0..<6).map { index in
             SSHTransport(settings: server.settings(name: "host\(index)"), logger: TestSSHServer.logger)

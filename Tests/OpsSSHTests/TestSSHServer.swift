@@ -15,11 +15,14 @@ final class TestSSHServer {
     let logFile: String
     /// The host's public key line (`ssh-ed25519 AAAA...`).
     let hostPublicKey: String
+    /// Public key lines of the extra host keys, by type.
+    var extraHostPublicKeys: [String: String] = [:]
 
     /// - Parameter listenAddress: where sshd listens; with `netns`, sshd runs inside that namespace.
-    init(hostKeyType: String = "ed25519", listenAddress: String = "127.0.0.1", netns: String? = nil,
-         extraConfig: String = "") throws
-    {
+    init(
+        hostKeyType: String = "ed25519", listenAddress: String = "127.0.0.1", netns: String? = nil,
+        extraConfig: String = "", extraHostKeyTypes: [String] = []
+    ) throws {
         try Self.requireTools()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("opsctl-sshd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -39,12 +42,20 @@ final class TestSSHServer {
         knownHosts = "\(path)/known_hosts"
         try "[\(listenAddress)]:\(port) \(hostPublicKey)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
         logFile = "\(path)/sshd.log"
+        var extraKeys = ""
+        for type in extraHostKeyTypes {
+            try Self.run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-f", "\(path)/host_key_\(type)"])
+            let line = try String(contentsOfFile: "\(path)/host_key_\(type).pub", encoding: .utf8)
+            extraHostPublicKeys[type] = line.split(separator: " ").prefix(2).joined(separator: " ")
+            extraKeys += "HostKey \(path)/host_key_\(type)\n"
+        }
         // sshd takes the first value of a keyword: extra settings go first to override ours.
         let config = """
             \(extraConfig)
             Port \(port)
             ListenAddress \(listenAddress)
             HostKey \(path)/host_key
+            \(extraKeys)
             PidFile \(path)/sshd.pid
             AuthorizedKeysFile \(path)/authorized_keys
             StrictModes no
@@ -104,7 +115,8 @@ final class TestSSHServer {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             let script = "exec 3<>/dev/tcp/\(address)/\(port)"
-            let probe = netns == nil
+            let probe =
+                netns == nil
                 ? try? Self.run("/bin/bash", ["-c", script])
                 : try? Self.run("/usr/sbin/ip", ["netns", "exec", netns!, "/bin/bash", "-c", script])
             if probe != nil { return }
@@ -115,7 +127,8 @@ final class TestSSHServer {
     }
 
     static func requireTools() throws {
-        for tool in ["/usr/sbin/sshd", "/usr/bin/ssh-keygen"] where !FileManager.default.isExecutableFile(atPath: tool) {
+        for tool in ["/usr/sbin/sshd", "/usr/bin/ssh-keygen"] where !FileManager.default.isExecutableFile(atPath: tool)
+        {
             throw TestSetupError("\(tool) is missing: apt-get install -y openssh-server openssh-client")
         }
     }

@@ -56,7 +56,9 @@ final class TransferTests: XCTestCase {
     func testUploadIntoMissingDirectoryFailsClearly() throws {
         let remote = server.directory.path + "/missing/dir/file"
         XCTAssertThrowsError(try transport.upload(Data("x".utf8), to: remote, mode: 0o644)) { error in
-            guard case TransportError.io(let host, let operation, let reason) = error else { return XCTFail("got \(error)") }
+            guard case TransportError.io(let host, let operation, let reason) = error else {
+                return XCTFail("got \(error)")
+            }
             XCTAssertEqual(host, "testhost")
             XCTAssertTrue(operation.contains(remote), operation)
             XCTAssertTrue(reason.contains("No such file or directory"), reason)

@@ -8,7 +8,8 @@ import OpsTransport
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 8, let port = Int(arguments[2]), let execs = Int(arguments[6]) else {
-    FileHandle.standardError.write(Data("usage: opsctl-ssh-bench HOST PORT USER KEY KNOWN_HOSTS EXECS UPLOAD_FILE\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: opsctl-ssh-bench HOST PORT USER KEY KNOWN_HOSTS EXECS UPLOAD_FILE\n".utf8))
     exit(2)
 }
 let settings = ConnectionSettings(
@@ -30,7 +31,9 @@ do {
     let loop = try seconds {
         for _ in 0..<execs {
             let result = try transport.exec(ExecRequest("/bin/true"))
-            if result.exitStatus != 0 { throw TransportError.io(host: settings.name, operation: "/bin/true", reason: "failed") }
+            if result.exitStatus != 0 {
+                throw TransportError.io(host: settings.name, operation: "/bin/true", reason: "failed")
+            }
         }
     }
     print("execs \(loop)")
