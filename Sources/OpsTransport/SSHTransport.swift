@@ -106,42 +106,10 @@ public final class SSHTransport: Transport, @unchecked Sendable {
         }
     }
 
+    /// Streams the file through exec + `cat`: measured faster than libssh2's SFTP here (best of 3,
+    /// 100 MB: 163 MB/s vs 128 MB/s; scp 154 MB/s; bench/ssh/run), and it renames in the same round trip.
     public func upload(file localPath: String, to remotePath: String, mode: Int) throws {
-        guard let handle = FileHandle(forReadingAtPath: localPath) else {
-            throw TransportError.io(
-                host: hostName, operation: "upload \(localPath) to \(remotePath)",
-                reason: "cannot open \(localPath) for reading")
-        }
-        defer { try? handle.close() }
-        let size = (try? FileManager.default.attributesOfItem(atPath: localPath)[.size] as? Int) ?? 0
-        // Big files go over SFTP (measured faster, bench/ssh); anything SFTP cannot do (no
-        // subsystem, missing directory) is retried over exec, which also words the error.
-        if size >= Self.sftpThreshold, (try? sftpUploadThenRename(handle, to: remotePath, mode: mode)) != nil {
-            return
-        }
-        try handle.seek(toOffset: 0)
-        try upload(to: remotePath, mode: mode) {
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            return chunk.isEmpty ? nil : chunk
-        }
-    }
-
-    /// Below this, one exec round trip beats SFTP's subsystem start-up.
-    static let sftpThreshold = 4 << 20
-
-    private func sftpUploadThenRename(_ handle: FileHandle, to remotePath: String, mode: Int) throws {
-        let temporary = Self.temporaryName(for: remotePath)
-        try sftpUpload(handle, to: temporary, mode: 0o600)
-        let tmp = ShellQuote.quote(temporary)
-        let result = try exec(
-            ExecRequest(
-                "chmod \(String(mode, radix: 8)) \(tmp) && mv -f \(tmp) \(ShellQuote.quote(remotePath)) "
-                    + "|| { rc=$?; rm -f \(tmp); exit $rc; }"))
-        if result.exitStatus != 0 {
-            throw TransportError.io(
-                host: hostName, operation: "upload to \(remotePath)",
-                reason: Self.reason(result.stderr, status: result.exitStatus))
-        }
+        try execUpload(file: localPath, to: remotePath, mode: mode)
     }
 
     static func temporaryName(for remotePath: String) -> String {
@@ -181,7 +149,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
         try sftpUpload(handle, to: remotePath, mode: mode)
     }
 
-    /// Exec-only upload of a file (`cat` on the host), for bench/ssh's comparison.
+    /// The exec + `cat` upload of a file (what `upload(file:)` uses), named for bench/ssh's comparison.
     public func execUpload(file localPath: String, to remotePath: String, mode: Int) throws {
         guard let handle = FileHandle(forReadingAtPath: localPath) else {
             throw TransportError.io(host: hostName, operation: "upload", reason: "cannot open \(localPath)")

@@ -35,7 +35,7 @@ final class TransferTests: XCTestCase {
         XCTAssertEqual(String(remoteSum), try sha256(local))
         let mode = try transport.exec(ExecRequest("stat -c %a \(ShellQuote.quote(remote))")).stdoutText
         XCTAssertEqual(mode, "640\n")
-        // The exec + cat path on its own (what hosts without SFTP get) keeps the bytes too.
+        // The exec + cat path by name (bench/ssh compares it with SFTP) keeps the bytes too.
         let viaExec = remoteDirectory + "/via-exec.bin"
         try transport.execUpload(file: local, to: viaExec, mode: 0o600)
         let execSum = try transport.exec(ExecRequest("sha256sum \(ShellQuote.quote(viaExec))")).stdoutText.prefix(64)
@@ -43,6 +43,14 @@ final class TransferTests: XCTestCase {
         // No temporary file is left behind.
         XCTAssertEqual(
             try FileManager.default.contentsOfDirectory(atPath: remoteDirectory).sorted(), ["big.bin", "via-exec.bin"])
+    }
+
+    func testSFTPUploadUsedForComparisonKeepsTheBytes() throws {
+        let local = server.directory.path + "/medium.bin"
+        try TestSSHServer.run("/bin/sh", ["-c", "head -c 5000000 /dev/urandom > \(local)"])
+        let remote = server.directory.path + "/medium-sftp.bin"
+        try transport.sftpUpload(file: local, to: remote, mode: 0o600)
+        XCTAssertEqual(try sha256(remote), try sha256(local))
     }
 
     func testUploadDataThenDownloadRoundTrip() throws {
