@@ -43,6 +43,11 @@ public struct SSHConfig: Sendable, Equatable {
         self.blocks = blocks
     }
 
+    /// `~/.ssh/config` of the user running opsctl.
+    public static var userConfigPath: String {
+        (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.ssh/config"
+    }
+
     /// Reads `path`; a missing file is an empty config, as for OpenSSH.
     public static func load(path: String) throws -> SSHConfig {
         guard let data = FileManager.default.contents(atPath: path) else { return SSHConfig(file: path) }

@@ -49,6 +49,32 @@ final class ProxyJumpTests: XCTestCase {
         for _ in 0..<5 { XCTAssertEqual(try transport.exec(ExecRequest("echo again")).stdoutText, "again\n") }
     }
 
+    func testTwoJumpHostsInARow() throws {
+        let (outer, target, knownHosts) = try twoServers()
+        let middle = try TestSSHServer()
+        servers.append(middle)
+        try FileManager.default.removeItem(atPath: middle.directory.path + "/authorized_keys")
+        try FileManager.default.copyItem(
+            atPath: outer.directory.path + "/authorized_keys", toPath: middle.directory.path + "/authorized_keys")
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: knownHosts))
+        try handle.seekToEnd()
+        handle.write(try Data(contentsOf: URL(fileURLWithPath: middle.knownHosts)))
+        try handle.close()
+
+        var hops = [outer.settings(name: "outer"), middle.settings(name: "middle")]
+        for index in hops.indices {
+            hops[index].knownHostsFile = knownHosts
+            hops[index].identityFiles = [outer.clientKey]
+        }
+        var settings = target.settings(name: "inner")
+        settings.identityFiles = [outer.clientKey]
+        settings.knownHostsFile = knownHosts
+        settings.jumpHosts = hops
+        let transport = SSHTransport(settings: settings, logger: TestSSHServer.logger)
+        defer { transport.close() }
+        XCTAssertEqual(try transport.exec(ExecRequest("echo two hops")).stdoutText, "two hops\n")
+    }
+
     func testJumpHostThatForbidsForwardingIsReported() throws {
         let (bastion, target, knownHosts) = try twoServers(bastionConfig: "AllowTcpForwarding no")
         var jump = bastion.settings(name: "bastion")

@@ -92,8 +92,12 @@ final class TestSSHServer {
     }
 
     func stop() {
-        if let pid { kill(pid, SIGTERM) }
-        try? FileManager.default.removeItem(at: directory)
+        if let pid {
+            kill(pid, SIGTERM)
+            // sshd removes its pid file on exit: wait for that before deleting the directory.
+            for _ in 0..<100 where FileManager.default.fileExists(atPath: pidFile) { usleep(20_000) }
+        }
+        _ = try? Self.run("/bin/rm", ["-rf", directory.path])
     }
 
     /// Settings that reach this server as `user` with the generated key.
