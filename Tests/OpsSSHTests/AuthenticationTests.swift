@@ -78,4 +78,45 @@ final class AuthenticationTests: XCTestCase {
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 2)
     }
+
+    func testSSHAgentIsUsedWhenNoKeyFileIsNamed() throws {
+        try requirePrerequisite(
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-agent"),
+            "ssh-agent is needed: apt-get install -y openssh-client")
+        let socket = server.directory.path + "/agent.sock"
+        // The agent daemon keeps every fd it inherits, Foundation's process-watching socket
+        // included, and Process.waitUntilExit would then wait for the agent: close them first.
+        let envFile = server.directory.path + "/agent.env"
+        let start =
+            "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; "
+            + "exec /usr/bin/ssh-agent -s -a '\(socket)' > '\(envFile)' 2>&1 < /dev/null"
+        try TestSSHServer.run("/bin/bash", ["-c", start])
+        let output = try String(contentsOfFile: envFile, encoding: .utf8)
+        let pidText = try XCTUnwrap(
+            output.components(separatedBy: "SSH_AGENT_PID=").dropFirst().first?.prefix { $0.isNumber })
+        let agentPid = try XCTUnwrap(Int32(pidText))
+        defer { kill(agentPid, SIGTERM) }
+        try TestSSHServer.run("/usr/bin/env", ["SSH_AUTH_SOCK=\(socket)", "/usr/bin/ssh-add", "-q", server.clientKey])
+
+        // No key files named, and a HOME without ~/.ssh keys: only the agent can let us in.
+        let saved = (ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"], ProcessInfo.processInfo.environment["HOME"])
+        setenv("SSH_AUTH_SOCK", socket, 1)
+        setenv("HOME", server.directory.path, 1)
+        defer {
+            if let sock = saved.0 { setenv("SSH_AUTH_SOCK", sock, 1) } else { unsetenv("SSH_AUTH_SOCK") }
+            if let home = saved.1 { setenv("HOME", home, 1) } else { unsetenv("HOME") }
+        }
+        var settings = server.settings()
+        settings.identityFiles = []
+        let transport = SSHTransport(settings: settings, logger: TestSSHServer.logger)
+        defer { transport.close() }
+        XCTAssertEqual(try transport.exec(ExecRequest("echo via agent")).stdoutText, "via agent\n")
+
+        // With the agent emptied, the refusal says what was tried.
+        try TestSSHServer.run("/usr/bin/env", ["SSH_AUTH_SOCK=\(socket)", "/usr/bin/ssh-add", "-q", "-D"])
+        XCTAssertThrowsError(try SSHTransport(settings: settings, logger: TestSSHServer.logger).connect()) { error in
+            guard case TransportError.authentication(_, let reason) = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(reason.contains("tried: ssh-agent"), reason)
+        }
+    }
 }
