@@ -80,6 +80,13 @@ let package = Package(
             ],
             swiftSettings: settings),
 
+        // bench/ssh/run drives this: opsctl's SSH transport timed against OpenSSH.
+        .executableTarget(
+            name: "opsctl-ssh-bench",
+            dependencies: ["OpsTransport", .product(name: "Logging", package: "swift-log")],
+            path: "bench/ssh/Sources",
+            swiftSettings: settings),
+
         // detection-service: pure detectors, the service library, a thin executable.
         .target(
             name: "AnomalyDetection",

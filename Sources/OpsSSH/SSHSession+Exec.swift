@@ -60,7 +60,8 @@ extension SSHSession {
                 if stdinOpen && pendingOffset < pending.count {
                     do {
                         let written = try pending.withUnsafeBytes { bytes in
-                            try channel.write(UnsafeRawBufferPointer(rebasing: bytes[pendingOffset...]), operation: operation)
+                            try channel.write(
+                                UnsafeRawBufferPointer(rebasing: bytes[pendingOffset...]), operation: operation)
                         }
                         if let written {
                             pendingOffset += written
@@ -129,10 +130,12 @@ extension SSHSession {
             let signalPointer
         {
             if signalLength > 0 {
-                signal = String(decoding: UnsafeRawBufferPointer(start: signalPointer, count: signalLength), as: UTF8.self)
+                signal = String(
+                    decoding: UnsafeRawBufferPointer(start: signalPointer, count: signalLength), as: UTF8.self)
             }
             libssh2_free(raw, signalPointer)
         }
-        return SSHExecResult(exitStatus: signal == nil ? status : -1, exitSignal: signal, stdout: stdout, stderr: stderr)
+        return SSHExecResult(
+            exitStatus: signal == nil ? status : -1, exitSignal: signal, stdout: stdout, stderr: stderr)
     }
 }

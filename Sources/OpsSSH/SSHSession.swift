@@ -154,7 +154,8 @@ public final class SSHSession {
         var events = Int16(POLLIN)
         if directions & CSSH_BLOCK_OUTBOUND != 0 || alsoWritable { events |= Int16(POLLOUT) }
         var wait = deadline
-        if keepaliveInterval > 0 {
+        // A keepalive sent mid key exchange breaks it: only after the handshake.
+        if keepaliveInterval > 0 && isHandshaken {
             var next: Int32 = 0
             // A keepalive must not interleave with a half-sent packet (libssh2 rejects that).
             if directions & CSSH_BLOCK_OUTBOUND == 0 {

@@ -57,8 +57,10 @@ public final class SSHTunnel {
             toChannel.deallocate()
             toSocket.deallocate()
         }
-        var channelStart = 0, channelEnd = 0
-        var socketStart = 0, socketEnd = 0
+        var channelStart = 0
+        var channelEnd = 0
+        var socketStart = 0
+        var socketEnd = 0
         var socketEOF = false
         var channelEOF = false
         let operation = "relay through jump host"
@@ -101,8 +103,9 @@ public final class SSHTunnel {
                     }
                 }
                 if socketStart < socketEnd {
-                    let n = send(pumpSide.fd, toSocket.baseAddress! + socketStart, socketEnd - socketStart,
-                                 Int32(MSG_NOSIGNAL))
+                    let n = send(
+                        pumpSide.fd, toSocket.baseAddress! + socketStart, socketEnd - socketStart,
+                        Int32(MSG_NOSIGNAL))
                     if n > 0 {
                         socketStart += n
                         progressed = true
