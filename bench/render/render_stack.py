@@ -283,6 +283,17 @@ def make_env(templates_dir):
     return env
 
 
+def _template_line(error, src):
+    """jinja2 rewrites tracebacks so the template's own frame carries its line number."""
+    line = None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(src):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def render_all(inventory_path, templates_dir, only=None):
     inventory = Inventory(inventory_path)
     defaults = _load_yaml(os.path.join(templates_dir, "defaults.yml"))
@@ -308,7 +319,7 @@ def render_all(inventory_path, templates_dir, only=None):
         try:
             outputs[entry["out"]] = (env.get_template(entry["src"]).render(contexts[host]), entry)
         except jinja2.TemplateError as e:
-            line = getattr(e, "lineno", None)
+            line = getattr(e, "lineno", None) or _template_line(e, entry["src"])
             where = f"{entry['src']}:{line}" if line else entry["src"]
             raise InventoryError(f"{where}: {e.__class__.__name__}: {e}") from e
     return outputs, skipped

@@ -1,0 +1,276 @@
+import Foundation
+import Logging
+import OpsEngine
+import XCTest
+
+/// Renders the stack from templates/ (with Python jinja2 through bench/render/render_stack.py until
+/// opsctl's own engine renders it) and checks the output with the real tools: nginx -t,
+/// systemd-analyze, promtool and kubernetes-validate. Negative cases break one file each and
+/// expect its validator to name that file.
+final class RenderValidationTests: XCTestCase {
+    /// Repository root, from this file's real location (the test may be built through a symlink).
+    static let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let labInventory = """
+        # Shaped like the inventory `opsctl lab up` writes.
+        all:
+          children:
+            lb:
+              hosts:
+                lb1:
+                  ansible_host: 10.213.0.10
+            monitoring:
+              hosts:
+                lb1: {}
+            app:
+              hosts:
+                app1:
+                  ansible_host: 10.213.0.11
+                app2:
+                  ansible_host: 10.213.0.12
+                app3:
+                  ansible_host: 10.213.0.13
+            db:
+              hosts:
+                db1:
+                  ansible_host: 10.213.0.20
+            backup:
+              hosts:
+                backup1:
+                  ansible_host: 10.213.0.30
+          vars:
+            detection_service_db_password: lab-password
+
+        """
+
+    static let expectedFiles = [
+        "nginx/detection-service.conf",
+        "systemd/detection-service.service", "systemd/detection-service.env",
+        "systemd/detection-backup.service", "systemd/detection-backup.timer", "systemd/detection-backup.sh",
+        "prometheus/prometheus.yml", "prometheus/rules/detection-service.rules.yml",
+        "kubernetes/00-namespace.yaml", "kubernetes/10-configmap.yaml", "kubernetes/11-secret.yaml",
+        "kubernetes/20-deployment.yaml", "kubernetes/30-service.yaml", "kubernetes/40-ingress.yaml",
+        "kubernetes/50-hpa.yaml", "kubernetes/60-pdb.yaml", "kubernetes/70-networkpolicy.yaml",
+    ]
+
+    let logger = Logger(label: "RenderValidationTests")
+    var scratch: URL!
+
+    override func setUpWithError() throws {
+        try requirePrerequisites()
+        scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("render-validation-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if let scratch { try? FileManager.default.removeItem(at: scratch) }
+    }
+
+    // MARK: - The stack renders and every output passes its validator
+
+    func testLabInventoryRendersValidConfiguration() throws {
+        let out = try render(inventory: writeLabInventory())
+        for file in Self.expectedFiles {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), file)
+        }
+        let failures = try StackValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures, [], failures.map(\.description).joined(separator: "\n"))
+
+        let site = try read(out, "nginx/detection-service.conf")
+        for address in ["10.213.0.11", "10.213.0.12", "10.213.0.13"] {
+            XCTAssertTrue(site.contains("server \(address):8080 max_fails=3 fail_timeout=30s;"), address)
+        }
+        let prometheus = try read(out, "prometheus/prometheus.yml")
+        for address in ["10.213.0.10", "10.213.0.11", "10.213.0.12", "10.213.0.13", "10.213.0.20", "10.213.0.30"] {
+            XCTAssertTrue(prometheus.contains("\"\(address):9100\""), "node exporter of \(address)")
+        }
+        XCTAssertTrue(prometheus.contains("\"10.213.0.11:8080\""))
+        XCTAssertTrue(try read(out, "systemd/detection-service.env")
+            .contains("DATABASE_URL=postgres://detection:lab-password@10.213.0.20:5432/detection\n"))
+        XCTAssertTrue(try read(out, "systemd/detection-backup.sh").contains("remote=backup@10.213.0.30\n"))
+    }
+
+    func testProductionInventoryRendersValidConfiguration() throws {
+        let out = try render(inventory: Self.repository.appendingPathComponent("inventories/production"))
+        let failures = try StackValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures, [], failures.map(\.description).joined(separator: "\n"))
+
+        // Precedence: group_vars/lb.yml over defaults, host_vars/db1 over group_vars/db.yml.
+        let site = try read(out, "nginx/detection-service.conf")
+        XCTAssertTrue(site.contains("ssl_certificate /etc/letsencrypt/live/detection.example.com/fullchain.pem;"))
+        XCTAssertTrue(site.contains("rate=20r/s;"))
+        XCTAssertEqual(site.components(separatedBy: "max_fails=3").count - 1, 4, "one upstream server per app host")
+        XCTAssertTrue(try read(out, "systemd/detection-backup.sh").contains("backup_dir=/srv/pgbackup/detection-service\n"))
+        XCTAssertTrue(try read(out, "prometheus/prometheus.yml").contains("\"localhost:9093\""))
+    }
+
+    // MARK: - Each validator rejects a broken file and names it
+
+    func testNginxValidatorNamesBrokenSite() throws {
+        let out = try render(inventory: writeLabInventory())
+        let site = out.appendingPathComponent("nginx/detection-service.conf")
+        try replace(in: site, "client_max_body_size", with: "client_max_body_sizes")
+        let failures = try NginxValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures.map(\.file), [site.path])
+        XCTAssertEqual(failures.first?.validator, "nginx -t")
+        XCTAssertTrue(failures.first?.message.contains("unknown directive \"client_max_body_sizes\"") ?? false,
+                      failures.first?.message ?? "")
+        // nginx's file:line points at the rendered file, not at the validator's scratch copy.
+        XCTAssertTrue(failures.first?.message.contains("\(site.path):") ?? false, failures.first?.message ?? "")
+    }
+
+    func testSystemdValidatorTreatsUnknownKeyAsFailure() throws {
+        let out = try render(inventory: writeLabInventory())
+        let unit = out.appendingPathComponent("systemd/detection-service.service")
+        try replace(in: unit, "Restart=on-failure", with: "Restart=on-failure\nRestartEvery=5")
+        let failures = try SystemdValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures.map(\.file), [unit.path])
+        XCTAssertEqual(failures.first?.validator, "systemd-analyze verify")
+        XCTAssertTrue(failures.first?.message.contains("Unknown key 'RestartEvery'") ?? false,
+                      failures.first?.message ?? "")
+    }
+
+    func testSystemdValidatorRejectsWeakHardening() throws {
+        let out = try render(inventory: writeLabInventory())
+        let unit = out.appendingPathComponent("systemd/detection-service.service")
+        let hardened = try String(contentsOf: unit, encoding: .utf8)
+        let weakened = hardened.components(separatedBy: "# Hardening")[0] + "\n[Install]\nWantedBy=multi-user.target\n"
+        try weakened.write(to: unit, atomically: true, encoding: .utf8)
+        let failures = try SystemdValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures.map(\.file), [unit.path])
+        XCTAssertEqual(failures.first?.validator, "systemd-analyze security")
+        XCTAssertTrue(failures.first?.message.contains("Overall exposure level") ?? false, failures.first?.message ?? "")
+    }
+
+    func testPrometheusValidatorNamesBadRuleFile() throws {
+        let out = try render(inventory: writeLabInventory())
+        let rules = out.appendingPathComponent("prometheus/rules/detection-service.rules.yml")
+        try replace(in: rules, "up{job=\"node\"} == 0", with: "up{job=\"node\"} == 0 +")
+        let failures = try PrometheusValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures.map(\.file), [rules.path])
+        XCTAssertEqual(failures.first?.validator, "promtool check rules")
+        XCTAssertTrue(failures.first?.message.contains("parse error") ?? false, failures.first?.message ?? "")
+    }
+
+    func testPrometheusValidatorNamesBadConfig() throws {
+        let out = try render(inventory: writeLabInventory())
+        let config = out.appendingPathComponent("prometheus/prometheus.yml")
+        try replace(in: config, "scrape_interval:", with: "scrape_intervall:")
+        let failures = try PrometheusValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures.map(\.file), [config.path])
+        XCTAssertTrue(failures.first?.message.contains("scrape_intervall") ?? false, failures.first?.message ?? "")
+    }
+
+    func testKubernetesValidatorRejectsUnknownField() throws {
+        let out = try render(inventory: writeLabInventory())
+        let deployment = out.appendingPathComponent("kubernetes/20-deployment.yaml")
+        try replace(in: deployment, "  revisionHistoryLimit: 5", with: "  revisionHistoryLimit: 5\n  replicaz: 2")
+        let failures = try KubernetesValidator(kubernetesVersion: "1.30", logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures.map(\.file), [deployment.path])
+        XCTAssertTrue(failures.first?.message.contains("'replicaz' was unexpected") ?? false,
+                      failures.first?.message ?? "")
+    }
+
+    func testStackValidatorReportsEveryBrokenFile() throws {
+        let out = try render(inventory: writeLabInventory())
+        try replace(in: out.appendingPathComponent("nginx/detection-service.conf"), "keepalive 32;", with: "keepalive;")
+        try replace(in: out.appendingPathComponent("kubernetes/50-hpa.yaml"), "maxReplicas:", with: "maxReplica:")
+        let failures = try StackValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(Set(failures.map { URL(fileURLWithPath: $0.file).lastPathComponent }),
+                       ["detection-service.conf", "50-hpa.yaml"], failures.map(\.description).joined(separator: "\n"))
+    }
+
+    // MARK: - Bad input
+
+    func testMissingOutputDirectoryIsAClearError() throws {
+        let missing = scratch.appendingPathComponent("never-rendered")
+        XCTAssertThrowsError(try StackValidator(logger: logger).validate(outputDirectory: missing)) { error in
+            XCTAssertEqual(error as? ValidatorError, .noOutput(directory: missing.path))
+            XCTAssertTrue("\(error)".contains("opsctl render"), "\(error)")
+        }
+    }
+
+    func testMissingToolNamesThePackageToInstall() throws {
+        let tool = ExternalTool(name: "opsctl-no-such-validator", installHint: "apt-get install -y opsctl-nothing")
+        XCTAssertNil(tool.locate())
+        let message = "\(ValidatorError.toolsMissing([tool]))"
+        XCTAssertTrue(message.contains("`opsctl-no-such-validator` not found"), message)
+        XCTAssertTrue(message.contains("apt-get install -y opsctl-nothing"), message)
+        XCTAssertNotNil(ExternalTool.nginx.locate(path: ""), "nginx is found in /usr/sbin even without PATH")
+    }
+
+    func testRenderWithoutDatabasePasswordFailsNamingTheVariable() throws {
+        let inventory = scratch.appendingPathComponent("inventory-without-password", isDirectory: true)
+        try FileManager.default.createDirectory(at: inventory, withIntermediateDirectories: true)
+        try Self.labInventory.replacingOccurrences(of: "    detection_service_db_password: lab-password\n", with: "")
+            .write(to: inventory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        let out = scratch.appendingPathComponent("out")
+        let run = try python([renderScript.path, "-i", inventory.path, "--out", out.path])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.output.contains("'detection_service_db_password' is undefined"), run.output)
+        XCTAssertTrue(run.output.contains("detection-service.env.j2:"), run.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a failed render writes nothing")
+    }
+
+    // MARK: - Helpers
+
+    var renderScript: URL { Self.repository.appendingPathComponent("bench/render/render_stack.py") }
+
+    /// Missing validators or Python jinja2 skip the test on a developer machine, and fail it in CI.
+    func requirePrerequisites() throws {
+        var missing = StackValidator(logger: logger).missingTools().map { "\($0.name) (\($0.installHint))" }
+        let probe = try? python(["-c", "import jinja2, yaml"])
+        if probe?.status != 0 {
+            missing.append("python3 with jinja2 and PyYAML (pip install jinja2 pyyaml)")
+        }
+        guard !missing.isEmpty else { return }
+        let message = "render validation needs: " + missing.joined(separator: ", ")
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            XCTFail(message)
+            throw ValidatorError.toolsMissing(StackValidator(logger: logger).missingTools())
+        }
+        throw XCTSkip(message)
+    }
+
+    func writeLabInventory() throws -> URL {
+        let inventory = scratch.appendingPathComponent("lab-inventory", isDirectory: true)
+        try FileManager.default.createDirectory(at: inventory, withIntermediateDirectories: true)
+        try Self.labInventory.write(to: inventory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        return inventory
+    }
+
+    func render(inventory: URL) throws -> URL {
+        let out = scratch.appendingPathComponent("out-\(UUID().uuidString)", isDirectory: true)
+        let run = try python([renderScript.path, "-i", inventory.path, "--out", out.path])
+        guard run.status == 0 else {
+            XCTFail("render_stack.py failed (\(run.status)): \(run.output)")
+            throw ValidatorError.toolFailed(command: "render_stack.py", status: run.status, output: run.output)
+        }
+        return out
+    }
+
+    func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func read(_ out: URL, _ file: String) throws -> String {
+        try String(contentsOf: out.appendingPathComponent(file), encoding: .utf8)
+    }
+
+    func replace(in file: URL, _ old: String, with new: String) throws {
+        let text = try String(contentsOf: file, encoding: .utf8)
+        XCTAssertTrue(text.contains(old), "\(file.lastPathComponent) should contain \(old)")
+        try text.replacingOccurrences(of: old, with: new).write(to: file, atomically: true, encoding: .utf8)
+    }
+}
