@@ -46,7 +46,7 @@ final class RenderValidationTests: XCTestCase {
 
     static let expectedFiles = [
         "nginx/detection-service.conf",
-        "systemd/detection-service.service", "systemd/detection-service.env",
+        "systemd/detection-service.service", "systemd/detection-service.env", "systemd/detection-service.api-keys",
         "systemd/detection-backup.service", "systemd/detection-backup.timer", "systemd/detection-backup.sh",
         "prometheus/prometheus.yml", "prometheus/rules/detection-service.rules.yml",
         "kubernetes/00-namespace.yaml", "kubernetes/10-configmap.yaml", "kubernetes/11-secret.yaml",
@@ -80,13 +80,13 @@ final class RenderValidationTests: XCTestCase {
 
         let site = try read(out, "nginx/detection-service.conf")
         for address in ["10.213.0.11", "10.213.0.12", "10.213.0.13"] {
-            XCTAssertTrue(site.contains("server \(address):8080 max_fails=3 fail_timeout=30s;"), address)
+            XCTAssertTrue(site.contains("server \(address):8000 max_fails=3 fail_timeout=30s;"), address)
         }
         let prometheus = try read(out, "prometheus/prometheus.yml")
         for address in ["10.213.0.10", "10.213.0.11", "10.213.0.12", "10.213.0.13", "10.213.0.20", "10.213.0.30"] {
             XCTAssertTrue(prometheus.contains("\"\(address):9100\""), "node exporter of \(address)")
         }
-        XCTAssertTrue(prometheus.contains("\"10.213.0.11:8080\""))
+        XCTAssertTrue(prometheus.contains("\"10.213.0.11:8000\""))
         XCTAssertTrue(try read(out, "systemd/detection-service.env")
             .contains("DATABASE_URL=postgres://detection:lab-password@10.213.0.20:5432/detection\n"))
         XCTAssertTrue(try read(out, "systemd/detection-backup.sh").contains("remote=backup@10.213.0.30\n"))
@@ -142,6 +142,16 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertEqual(failures.map(\.file), [unit.path])
         XCTAssertEqual(failures.first?.validator, "systemd-analyze security")
         XCTAssertTrue(failures.first?.message.contains("Overall exposure level") ?? false, failures.first?.message ?? "")
+    }
+
+    func testSystemdValidatorChecksBackupScriptSyntax() throws {
+        let out = try render(inventory: writeLabInventory())
+        let script = out.appendingPathComponent("systemd/detection-backup.sh")
+        try replace(in: script, "mkdir -p \"$backup_dir\"", with: "if mkdir -p \"$backup_dir\"; then")
+        let failures = try SystemdValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures.map(\.file), [script.path])
+        XCTAssertEqual(failures.first?.validator, "sh -n")
+        XCTAssertTrue(failures.first?.message.contains("Syntax error") ?? false, failures.first?.message ?? "")
     }
 
     func testPrometheusValidatorNamesBadRuleFile() throws {

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 
-/// `systemd-analyze verify` on every unit under `systemd/` of the rendered output, and
-/// `systemd-analyze security` on its services.
+/// `systemd-analyze verify` on every unit under `systemd/` of the rendered output,
+/// `systemd-analyze security` on its services, and `sh -n` on the scripts they start.
 ///
 /// verify exits 0 on an unknown key and only prints a warning, so any line it prints is a
 /// failure. It also insists that ExecStart= binaries exist, which they do not before deploy:
@@ -64,7 +64,19 @@ public struct SystemdValidator: Validator {
                 }
             }
         }
+        failures += try checkScripts(in: outputDirectory)
         return failures
+    }
+
+    /// The scripts units start (`systemd/*.sh`) get `sh -n`: a syntax error would otherwise only
+    /// show when the timer first fires.
+    func checkScripts(in outputDirectory: URL) throws -> [ValidationFailure] {
+        try files(in: outputDirectory, subdirectory: "systemd", suffixes: [".sh"]).compactMap { script in
+            let run = try ToolRun.run(URL(fileURLWithPath: "/bin/sh"), ["-n", script.path], logger: logger)
+            guard run.status != 0 || !run.lines.isEmpty else { return nil }
+            return ValidationFailure(
+                validator: "sh -n", file: script.path, message: run.output.trimmingCharacters(in: .newlines))
+        }
     }
 
     /// Builds the scratch root: the host's own units (so After=/Wants= targets resolve), ours,
