@@ -106,6 +106,120 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertTrue(try read(out, "prometheus/prometheus.yml").contains("\"localhost:9093\""))
     }
 
+    // MARK: - The rendered site behaves as promised under real nginx
+
+    /// Serves the rendered nginx site (ports, certificate and logs moved by inventory variables
+    /// only) in front of a small HTTP backend that echoes what it received, and checks the
+    /// redirect, TLS, security headers, forwarded headers, limits and the unlogged /health.
+    func testRenderedNginxSiteServesTraffic() throws {
+        let ports = try freePorts(3)
+        let (httpPort, httpsPort, backendPort) = (ports[0], ports[1], ports[2])
+        let site = scratch.appendingPathComponent("site", isDirectory: true)
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        let openssl = try XCTUnwrap(ExternalTool.openssl.locate())
+        let certificate = try run(openssl, [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=detection.example.com",
+            "-keyout", site.appendingPathComponent("tls.key").path, "-out", site.appendingPathComponent("tls.crt").path,
+        ])
+        XCTAssertEqual(certificate.status, 0, certificate.output)
+
+        let inventory = scratch.appendingPathComponent("live-inventory", isDirectory: true)
+        try FileManager.default.createDirectory(at: inventory, withIntermediateDirectories: true)
+        try """
+            all:
+              children:
+                lb:
+                  hosts:
+                    lb1:
+                      ansible_host: 127.0.0.1
+                app:
+                  hosts:
+                    app1:
+                      ansible_host: 127.0.0.1
+                db:
+                  hosts:
+                    db1:
+                      ansible_host: 127.0.0.1
+              vars:
+                detection_service_db_password: unused
+                detection_service_port: \(backendPort)
+                nginx_http_port: \(httpPort)
+                nginx_https_port: \(httpsPort)
+                nginx_listen_ipv6: false
+                nginx_tls_certificate: \(site.path)/tls.crt
+                nginx_tls_certificate_key: \(site.path)/tls.key
+                nginx_access_log: \(site.path)/access.log
+                nginx_error_log: \(site.path)/error.log
+                nginx_client_max_body_size: 1k
+                nginx_rate_limit_api_rate: 1r/m
+                nginx_rate_limit_api_burst: 2
+
+            """.write(to: inventory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        let out = try render(inventory: inventory)
+        let conf = site.appendingPathComponent("nginx.conf")
+        try """
+            pid \(site.path)/nginx.pid;
+            error_log \(site.path)/main-error.log;
+            events {}
+            http {
+                include /etc/nginx/mime.types;
+                client_body_temp_path \(site.path)/body;
+                proxy_temp_path \(site.path)/proxy;
+                fastcgi_temp_path \(site.path)/fastcgi;
+                uwsgi_temp_path \(site.path)/uwsgi;
+                scgi_temp_path \(site.path)/scgi;
+                include \(out.path)/nginx/detection-service.conf;
+            }
+
+            """.write(to: conf, atomically: true, encoding: .utf8)
+
+        let backend = try startProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", Self.echoBackend, "\(backendPort)"])
+        defer { backend.terminate(); backend.waitUntilExit() }
+        let nginxBinary = try XCTUnwrap(ExternalTool.nginx.locate())
+        let nginx = try startProcess(nginxBinary, [
+            "-e", site.appendingPathComponent("startup.log").path, "-p", site.path + "/", "-c", conf.path,
+            "-g", "daemon off;",
+        ])
+        defer { nginx.terminate(); nginx.waitUntilExit() }
+        let https = "https://127.0.0.1:\(httpsPort)"
+        try waitUntilAnswering("\(https)/health")
+
+        // Plain HTTP only redirects, to the same path over HTTPS.
+        let redirect = try curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(httpPort)/api/v1/detections?x=1"])
+        XCTAssertEqual(redirect, "301 https://127.0.0.1:\(httpsPort)/api/v1/detections?x=1")
+
+        // TLS 1.2 and 1.3 are served; headers and forwarded headers are set.
+        XCTAssertEqual(try curl(["--tls-max", "1.2", "-o", "/dev/null", "-w", "%{http_code}", "\(https)/health"]), "200")
+        XCTAssertEqual(try curl(["--tlsv1.3", "-o", "/dev/null", "-w", "%{http_code}", "\(https)/health"]), "200")
+        let health = try curl(["-D", "-", "\(https)/health"])
+        for header in ["strict-transport-security: max-age=63072000; includesubdomains", "x-content-type-options: nosniff",
+                       "x-frame-options: deny", "content-security-policy: default-src 'none'"] {
+            XCTAssertTrue(health.lowercased().contains(header), "missing \(header) in:\n\(health)")
+        }
+        XCTAssertTrue(health.contains("\"x-forwarded-proto\": \"https\""), health)
+        XCTAssertTrue(health.contains("\"x-forwarded-for\": \"127.0.0.1\""), health)
+        XCTAssertTrue(health.contains("\"x-request-id\": \""), health)
+        XCTAssertTrue(health.contains("\"path\": \"/health\""), health)
+
+        // /metrics is not public; bodies over client_max_body_size get 413 before the backend.
+        XCTAssertEqual(try curl(["-o", "/dev/null", "-w", "%{http_code}", "\(https)/metrics"]), "403")
+        let big = String(repeating: "x", count: 4096)
+        XCTAssertEqual(try curl(["-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data", big, "\(https)/api/v1/detect"]), "413")
+
+        // The API is rate limited per address: burst 2, then 429.
+        var codes: [String] = []
+        for _ in 0..<5 {
+            codes.append(try curl(["-o", "/dev/null", "-w", "%{http_code}", "\(https)/api/v1/detections"]))
+        }
+        XCTAssertTrue(codes.contains("429"), "\(codes)")
+        XCTAssertTrue(codes.contains("200"), "\(codes)")
+
+        // Probes are not logged; API calls are.
+        let accessLog = try String(contentsOf: site.appendingPathComponent("access.log"), encoding: .utf8)
+        XCTAssertTrue(accessLog.contains("/api/v1/detections"), accessLog)
+        XCTAssertFalse(accessLog.contains("/health"), accessLog)
+    }
+
     // MARK: - Each validator rejects a broken file and names it
 
     func testNginxValidatorNamesBrokenSite() throws {
@@ -226,6 +340,80 @@ final class RenderValidationTests: XCTestCase {
 
     // MARK: - Helpers
 
+    /// Answers every request with 200 and a JSON echo of the path and the headers it got.
+    static let echoBackend = """
+        import json, sys
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        class Echo(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                body = json.dumps({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}},
+                                  indent=0).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            do_GET = do_POST = answer
+            def log_message(self, *args):
+                pass
+        ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Echo).serve_forever()
+        """
+
+    func freePorts(_ count: Int) throws -> [Int] {
+        let script = """
+            import socket
+            socks = [socket.socket() for _ in range(\(count))]
+            for s in socks: s.bind(("127.0.0.1", 0))
+            print(" ".join(str(s.getsockname()[1]) for s in socks))
+            """
+        let result = try python(["-c", script])
+        let ports = result.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        guard ports.count == count else { throw ValidatorError.toolFailed(command: "free ports", status: result.status, output: result.output) }
+        return ports
+    }
+
+    func startProcess(_ executable: URL, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// curl against the local nginx only (self-signed certificate: -k); returns its output.
+    func curl(_ arguments: [String]) throws -> String {
+        let result = try run(URL(fileURLWithPath: "/usr/bin/curl"), ["-sS", "-k", "--max-time", "10"] + arguments)
+        XCTAssertEqual(result.status, 0, "curl \(arguments): \(result.output)")
+        return result.output
+    }
+
+    func waitUntilAnswering(_ url: String) throws {
+        for _ in 0..<50 {
+            let probe = try run(URL(fileURLWithPath: "/usr/bin/curl"), ["-sk", "-o", "/dev/null", "-w", "%{http_code}", url])
+            if probe.output == "200" { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        XCTFail("\(url) did not answer 200 within 5 s")
+    }
+
     var renderScript: URL { Self.repository.appendingPathComponent("bench/render/render_stack.py") }
 
     /// Missing validators or Python jinja2 skip the test on a developer machine, and fail it in CI.
@@ -234,6 +422,9 @@ final class RenderValidationTests: XCTestCase {
         let probe = try? python(["-c", "import jinja2, yaml"])
         if probe?.status != 0 {
             missing.append("python3 with jinja2 and PyYAML (pip install jinja2 pyyaml)")
+        }
+        if !FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
+            missing.append("curl (apt-get install -y curl)")
         }
         guard !missing.isEmpty else { return }
         let message = "render validation needs: " + missing.joined(separator: ", ")
