@@ -102,7 +102,8 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertTrue(site.contains("ssl_certificate /etc/letsencrypt/live/detection.example.com/fullchain.pem;"))
         XCTAssertTrue(site.contains("rate=20r/s;"))
         XCTAssertEqual(site.components(separatedBy: "max_fails=3").count - 1, 4, "one upstream server per app host")
-        XCTAssertTrue(try read(out, "systemd/detection-backup.sh").contains("backup_dir=/srv/pgbackup/detection-service\n"))
+        XCTAssertTrue(
+            try read(out, "systemd/detection-backup.sh").contains("backup_dir=/srv/pgbackup/detection-service\n"))
         XCTAssertTrue(try read(out, "prometheus/prometheus.yml").contains("\"localhost:9093\""))
     }
 
@@ -173,7 +174,8 @@ final class RenderValidationTests: XCTestCase {
 
             """.write(to: conf, atomically: true, encoding: .utf8)
 
-        let backend = try startProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", Self.echoBackend, "\(backendPort)"])
+        let backend = try startProcess(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", Self.echoBackend, "\(backendPort)"])
         defer { backend.terminate(); backend.waitUntilExit() }
         let nginxBinary = try XCTUnwrap(ExternalTool.nginx.locate())
         let nginx = try startProcess(nginxBinary, [
@@ -185,15 +187,20 @@ final class RenderValidationTests: XCTestCase {
         try waitUntilAnswering("\(https)/health")
 
         // Plain HTTP only redirects, to the same path over HTTPS.
-        let redirect = try curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(httpPort)/api/v1/detections?x=1"])
+        let redirect = try curl([
+            "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
+            "http://127.0.0.1:\(httpPort)/api/v1/detections?x=1",
+        ])
         XCTAssertEqual(redirect, "301 https://127.0.0.1:\(httpsPort)/api/v1/detections?x=1")
 
         // TLS 1.2 and 1.3 are served; headers and forwarded headers are set.
-        XCTAssertEqual(try curl(["--tls-max", "1.2", "-o", "/dev/null", "-w", "%{http_code}", "\(https)/health"]), "200")
-        XCTAssertEqual(try curl(["--tlsv1.3", "-o", "/dev/null", "-w", "%{http_code}", "\(https)/health"]), "200")
+        XCTAssertEqual(try httpStatus("\(https)/health", ["--tls-max", "1.2"]), "200")
+        XCTAssertEqual(try httpStatus("\(https)/health", ["--tlsv1.3"]), "200")
         let health = try curl(["-D", "-", "\(https)/health"])
-        for header in ["strict-transport-security: max-age=63072000; includesubdomains", "x-content-type-options: nosniff",
-                       "x-frame-options: deny", "content-security-policy: default-src 'none'"] {
+        for header in [
+            "strict-transport-security: max-age=63072000; includesubdomains", "x-content-type-options: nosniff",
+            "x-frame-options: deny", "content-security-policy: default-src 'none'",
+        ] {
             XCTAssertTrue(health.lowercased().contains(header), "missing \(header) in:\n\(health)")
         }
         XCTAssertTrue(health.contains("\"x-forwarded-proto\": \"https\""), health)
@@ -202,14 +209,14 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertTrue(health.contains("\"path\": \"/health\""), health)
 
         // /metrics is not public; bodies over client_max_body_size get 413 before the backend.
-        XCTAssertEqual(try curl(["-o", "/dev/null", "-w", "%{http_code}", "\(https)/metrics"]), "403")
+        XCTAssertEqual(try httpStatus("\(https)/metrics"), "403")
         let big = String(repeating: "x", count: 4096)
-        XCTAssertEqual(try curl(["-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data", big, "\(https)/api/v1/detect"]), "413")
+        XCTAssertEqual(try httpStatus("\(https)/api/v1/detect", ["-X", "POST", "--data", big]), "413")
 
         // The API is rate limited per address: burst 2, then 429.
         var codes: [String] = []
         for _ in 0..<5 {
-            codes.append(try curl(["-o", "/dev/null", "-w", "%{http_code}", "\(https)/api/v1/detections"]))
+            codes.append(try httpStatus("\(https)/api/v1/detections"))
         }
         XCTAssertTrue(codes.contains("429"), "\(codes)")
         XCTAssertTrue(codes.contains("200"), "\(codes)")
@@ -255,7 +262,8 @@ final class RenderValidationTests: XCTestCase {
         let failures = try SystemdValidator(logger: logger).validate(outputDirectory: out)
         XCTAssertEqual(failures.map(\.file), [unit.path])
         XCTAssertEqual(failures.first?.validator, "systemd-analyze security")
-        XCTAssertTrue(failures.first?.message.contains("Overall exposure level") ?? false, failures.first?.message ?? "")
+        XCTAssertTrue(
+            failures.first?.message.contains("Overall exposure level") ?? false, failures.first?.message ?? "")
     }
 
     func testSystemdValidatorChecksBackupScriptSyntax() throws {
@@ -371,7 +379,9 @@ final class RenderValidationTests: XCTestCase {
             """
         let result = try python(["-c", script])
         let ports = result.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
-        guard ports.count == count else { throw ValidatorError.toolFailed(command: "free ports", status: result.status, output: result.output) }
+        guard ports.count == count else {
+            throw ValidatorError.toolFailed(command: "free ports", status: result.status, output: result.output)
+        }
         return ports
     }
 
@@ -405,9 +415,14 @@ final class RenderValidationTests: XCTestCase {
         return result.output
     }
 
+    func httpStatus(_ url: String, _ options: [String] = []) throws -> String {
+        try curl(["-o", "/dev/null", "-w", "%{http_code}"] + options + [url])
+    }
+
     func waitUntilAnswering(_ url: String) throws {
         for _ in 0..<50 {
-            let probe = try run(URL(fileURLWithPath: "/usr/bin/curl"), ["-sk", "-o", "/dev/null", "-w", "%{http_code}", url])
+            let probe = try run(
+                URL(fileURLWithPath: "/usr/bin/curl"), ["-sk", "-o", "/dev/null", "-w", "%{http_code}", url])
             if probe.output == "200" { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
@@ -438,7 +453,8 @@ final class RenderValidationTests: XCTestCase {
     func writeLabInventory() throws -> URL {
         let inventory = scratch.appendingPathComponent("lab-inventory", isDirectory: true)
         try FileManager.default.createDirectory(at: inventory, withIntermediateDirectories: true)
-        try Self.labInventory.write(to: inventory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        try Self.labInventory.write(
+            to: inventory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
         return inventory
     }
 

@@ -37,8 +37,9 @@ public struct NginxValidator: Validator {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let copy = directory.appendingPathComponent(site.lastPathComponent)
             let text = try String(contentsOf: site, encoding: .utf8)
-            try Self.substitutePaths(in: text, certificate: certificate.path, key: key.path, logDirectory: directory.path)
-                .write(to: copy, atomically: true, encoding: .utf8)
+            try Self.substitutePaths(
+                in: text, certificate: certificate.path, key: key.path, logDirectory: directory.path
+            ).write(to: copy, atomically: true, encoding: .utf8)
             let main = directory.appendingPathComponent("nginx.conf")
             try Self.mainConfiguration(including: copy.path, scratch: directory.path)
                 .write(to: main, atomically: true, encoding: .utf8)

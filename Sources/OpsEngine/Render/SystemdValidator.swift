@@ -41,7 +41,8 @@ public struct SystemdValidator: Validator {
         for unit in units {
             let copy = unitDirectory.appendingPathComponent(unit.lastPathComponent)
             let mapping = [(copy.path, unit.path)]
-            let verify = try ToolRun.run(analyze, ["verify", "--root=\(root.path)", "--man=no", copy.path], logger: logger)
+            let verify = try ToolRun.run(
+                analyze, ["verify", "--root=\(root.path)", "--man=no", copy.path], logger: logger)
             if verify.status != 0 || !verify.lines.isEmpty {
                 failures.append(ValidationFailure(
                     validator: "systemd-analyze verify", file: unit.path,
@@ -51,8 +52,8 @@ public struct SystemdValidator: Validator {
             if let threshold = securityThreshold, unit.pathExtension == "service" {
                 let security = try ToolRun.run(
                     analyze,
-                    ["security", "--offline=yes", "--root=\(root.path)", "--threshold=\(Int((threshold * 10).rounded()))",
-                     "--no-pager", unit.lastPathComponent],
+                    ["security", "--offline=yes", "--root=\(root.path)",
+                     "--threshold=\(Int((threshold * 10).rounded()))", "--no-pager", unit.lastPathComponent],
                     logger: logger)
                 if security.status != 0 {
                     let verdict = security.lines.last { $0.contains("Overall exposure level") } ?? security.output
