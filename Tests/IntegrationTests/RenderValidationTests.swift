@@ -227,6 +227,125 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertFalse(accessLog.contains("/health"), accessLog)
     }
 
+    // MARK: - The rendered alert rules fire when they should
+
+    /// `promtool test rules` on the rendered rules: synthetic series for each condition, and the
+    /// alerts (labels and annotations) expected at a given time. Values were computed by hand:
+    /// 500s are 10 of 70 requests a minute (14.29%); with 1 of 10 requests a minute under 0.5 s and
+    /// all under 1 s, p95 interpolates to 0.5 + 0.5 * 8.5 / 9 s = 972.2 ms.
+    func testAlertRulesFireOnTheirConditions() throws {
+        let out = try render(inventory: writeLabInventory())
+        let app1 = #"job="detection-service", instance="10.213.0.11:8000", host="app1""#
+        let app2 = #"job="detection-service", instance="10.213.0.12:8000", host="app2""#
+        let tests = #"""
+            rule_files:
+              - rules/detection-service.rules.yml
+            evaluation_interval: 1m
+            tests:
+              - interval: 1m
+                input_series:
+                  - series: 'up{\#(app1)}'
+                    values: '1 1 0 0 0 0 0 0'
+                  - series: 'up{\#(app2)}'
+                    values: '1x30'
+                  - series: 'detection_http_requests_total{\#(app2),
+                      route="/api/v1/detect", method="POST", status="200"}'
+                    values: '0+60x30'
+                  - series: 'detection_http_requests_total{\#(app2),
+                      route="/api/v1/detect", method="POST", status="500"}'
+                    values: '0+10x30'
+                  - series: 'detection_http_request_duration_seconds_bucket{\#(app2), route="/api/v1/detect", le="0.5"}'
+                    values: '0+1x30'
+                  - series: 'detection_http_request_duration_seconds_bucket{\#(app2), route="/api/v1/detect", le="1"}'
+                    values: '0+10x30'
+                  - series: 'detection_http_request_duration_seconds_bucket{\#(app2),
+                      route="/api/v1/detect", le="+Inf"}'
+                    values: '0+10x30'
+                  - series: 'detection_anomalies_total{\#(app2), method="zscore", severity="critical"}'
+                    values: '0 0 0 5 5 5 5 5'
+                  - series: 'detection_anomalies_total{\#(app2), method="zscore", severity="low"}'
+                    values: '0+3x30'
+                alert_rule_test:
+                  - eval_time: 1m
+                    alertname: DetectionServiceInstanceDown
+                    exp_alerts: []
+                  - eval_time: 5m
+                    alertname: DetectionServiceInstanceDown
+                    exp_alerts:
+                      - exp_labels:
+                          {severity: critical, job: detection-service, instance: "10.213.0.11:8000", host: app1}
+                        exp_annotations:
+                          summary: "detection-service on app1 is down"
+                          description: "Prometheus could not scrape 10.213.0.11:8000 for 2m."
+                  - eval_time: 15m
+                    alertname: DetectionServiceHighErrorRate
+                    exp_alerts:
+                      - exp_labels: {severity: warning, instance: "10.213.0.12:8000", host: app2}
+                        exp_annotations:
+                          summary: "detection-service on app2 answers too many 5xx"
+                          description: "14.29% of requests failed over the last 5 minutes."
+                  - eval_time: 5m
+                    alertname: DetectionServiceHighLatencyP95
+                    exp_alerts: []
+                  - eval_time: 20m
+                    alertname: DetectionServiceHighLatencyP95
+                    exp_alerts:
+                      - exp_labels: {severity: warning, instance: "10.213.0.12:8000", host: app2}
+                        exp_annotations:
+                          summary: "detection-service on app2 is slow"
+                          description: "95th percentile latency is 972.2ms over the last 5 minutes."
+                  - eval_time: 2m
+                    alertname: DetectionCriticalAnomalies
+                    exp_alerts: []
+                  - eval_time: 5m
+                    alertname: DetectionCriticalAnomalies
+                    exp_alerts:
+                      - exp_labels: {severity: critical}
+                        exp_annotations:
+                          summary: "Critical anomalies detected"
+                          description: "5 critical anomalies in the last 15m."
+              - interval: 1h
+                input_series:
+                  - series: 'detection_backup_last_success_timestamp_seconds{job="node",
+                      instance="10.213.0.20:9100", host="db1"}'
+                    values: '0x30'
+                alert_rule_test:
+                  - eval_time: 25h
+                    alertname: DetectionBackupTooOld
+                    exp_alerts: []
+                  - eval_time: 27h
+                    alertname: DetectionBackupTooOld
+                    exp_alerts:
+                      - exp_labels: {severity: critical}
+                        exp_annotations:
+                          summary: "No successful detection-service backup for 26 hours"
+                          description: "The newest backup is 1d 3h 0m 0s old."
+                  - eval_time: 27h
+                    alertname: DetectionBackupMissing
+                    exp_alerts: []
+              - interval: 1h
+                input_series:
+                  - series: 'up{job="node", instance="10.213.0.20:9100", host="db1"}'
+                    values: '1x30'
+                alert_rule_test:
+                  - eval_time: 27h
+                    alertname: DetectionBackupMissing
+                    exp_alerts:
+                      - exp_labels: {severity: warning}
+                        exp_annotations:
+                          summary: "No host reports detection_backup_last_success_timestamp_seconds"
+                          description: "The backup job never succeeded, or the node exporter textfile collector
+                            does not see its file."
+
+            """#
+        let testFile = out.appendingPathComponent("prometheus/rules-test.yml")
+        try tests.write(to: testFile, atomically: true, encoding: .utf8)
+        let promtool = try XCTUnwrap(ExternalTool.promtool.locate())
+        let result = try run(promtool, ["test", "rules", testFile.path])
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("SUCCESS"), result.output)
+    }
+
     // MARK: - Each validator rejects a broken file and names it
 
     func testNginxValidatorNamesBrokenSite() throws {
