@@ -58,10 +58,10 @@ final class RenderValidationTests: XCTestCase {
     var scratch: URL!
 
     override func setUpWithError() throws {
-        try requirePrerequisites()
         scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("render-validation-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        try requirePrerequisites()
     }
 
     override func tearDownWithError() throws {
@@ -346,6 +346,101 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertTrue(result.output.contains("SUCCESS"), result.output)
     }
 
+    // MARK: - The rendered backup script backs up a real database
+
+    /// Runs the rendered detection-backup script against a throwaway PostgreSQL cluster (push to
+    /// the backup host off: that needs the backups issue's SSH setup): a restorable dump, old
+    /// dumps pruned, recent ones kept, and the success timestamp written for the node exporter.
+    func testRenderedBackupScriptDumpsPrunesAndRecordsSuccess() throws {
+        let postgresBin = try requirePostgreSQL()
+        let asPostgres: [String] = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []
+        let pg = scratch.appendingPathComponent("pg", isDirectory: true)
+        let backups = scratch.appendingPathComponent("backups", isDirectory: true)
+        let textfile = scratch.appendingPathComponent("textfile", isDirectory: true)
+        for directory in [pg, backups, textfile] {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            if getuid() == 0 { XCTAssertEqual(try command(["/bin/chown", "postgres:", directory.path]).status, 0) }
+        }
+        let port = try freePorts(1)[0]
+        let data = pg.appendingPathComponent("data").path
+        let initdb = try command(asPostgres + ["\(postgresBin)/initdb", "-D", data, "-A", "trust", "-U", "postgres"])
+        XCTAssertEqual(initdb.status, 0, initdb.output)
+        // The server is our own child (setpriv execs, no daemon): pg_ctl's daemon would outlive
+        // the test if it failed half-way, and Foundation's Process never saw pg_ctl exit.
+        let asPostgresExec: [String] = getuid() == 0
+            ? ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"] : []
+        let serverArgv = asPostgresExec + [
+            "\(postgresBin)/postgres", "-D", data, "-k", pg.path, "-c", "listen_addresses=", "-p", "\(port)",
+        ]
+        let server = try startProcess(URL(fileURLWithPath: serverArgv[0]), Array(serverArgv.dropFirst()))
+        defer {
+            server.interrupt()  // SIGINT: fast shutdown
+            server.waitUntilExit()
+        }
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = try command(["\(postgresBin)/pg_isready", "-q", "-h", pg.path, "-p", "\(port)"]).status == 0
+            if !ready { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        XCTAssertTrue(ready, "PostgreSQL did not accept connections within 10 s")
+        let psql = asPostgres + [
+            "\(postgresBin)/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pg.path, "-p", "\(port)",
+        ]
+        XCTAssertEqual(try command(psql + ["-c", "CREATE DATABASE detection"]).status, 0)
+        let seed = try command(
+            psql + ["-d", "detection", "-c", "CREATE TABLE runs (id int); INSERT INTO runs VALUES (42)"])
+        XCTAssertEqual(seed.status, 0, seed.output)
+
+        // A dump past the retention, and one within it.
+        let old = backups.appendingPathComponent("detection-20200101T000000Z.dump")
+        let recent = backups.appendingPathComponent("detection-20200102T000000Z.dump")
+        for (file, age) in [(old, 20.0), (recent, 2.0)] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)))
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date().addingTimeInterval(-age * 86_400)], ofItemAtPath: file.path)
+        }
+
+        let inventory = try writeLabInventory()
+        try (Self.labInventory + """
+                detection_backup_dir: \(backups.path)
+                detection_backup_textfile_dir: \(textfile.path)
+                detection_backup_retention_days: 14
+                detection_backup_push: false
+
+            """).write(to: inventory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        let out = try render(inventory: inventory)
+        XCTAssertFalse(try read(out, "systemd/detection-backup.sh").contains("scp"), "push is off")
+        // Installed where the postgres user can read it (the render output directory is private).
+        let script = pg.appendingPathComponent("detection-backup")
+        try FileManager.default.copyItem(at: out.appendingPathComponent("systemd/detection-backup.sh"), to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+
+        let startedAt = Int(Date().timeIntervalSince1970)
+        let backup = try command(
+            asPostgres + ["/usr/bin/env", "PGHOST=\(pg.path)", "PGPORT=\(port)", "/bin/sh", script.path])
+        XCTAssertEqual(backup.status, 0, backup.output)
+
+        let dumps = try FileManager.default.contentsOfDirectory(atPath: backups.path).sorted()
+        XCTAssertFalse(dumps.contains(old.lastPathComponent), "older than retention: pruned")
+        XCTAssertTrue(dumps.contains(recent.lastPathComponent), "within retention: kept")
+        let fresh = try XCTUnwrap(
+            dumps.first { !$0.hasPrefix("detection-2020") && $0.hasSuffix(".dump") }, "\(dumps)")
+        XCTAssertFalse(dumps.contains { $0.hasSuffix(".partial") }, "\(dumps)")
+        let listing = try command(["\(postgresBin)/pg_restore", "--list", backups.appendingPathComponent(fresh).path])
+        XCTAssertEqual(listing.status, 0, listing.output)
+        XCTAssertTrue(listing.output.contains("TABLE DATA public runs"), listing.output)
+
+        let metricsFile = textfile.appendingPathComponent("detection_backup.prom")
+        let metrics = try String(contentsOf: metricsFile, encoding: .utf8)
+        let stamp = metrics.split(separator: "\n")
+            .first { $0.hasPrefix("detection_backup_last_success_timestamp_seconds ") }
+            .flatMap { Int($0.split(separator: " ")[1]) }
+        XCTAssertNotNil(stamp, metrics)
+        XCTAssertGreaterThanOrEqual(stamp ?? 0, startedAt)
+        let mode = try FileManager.default.attributesOfItem(atPath: metricsFile.path)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o644, "the node exporter (another user) must read it")
+    }
+
     // MARK: - Each validator rejects a broken file and names it
 
     func testNginxValidatorNamesBrokenSite() throws {
@@ -489,6 +584,27 @@ final class RenderValidationTests: XCTestCase {
         ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Echo).serve_forever()
         """
 
+    /// The newest PostgreSQL server binaries; skip on a developer machine without them, fail in CI.
+    func requirePostgreSQL() throws -> String {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        if let newest = versions.compactMap(Int.init).max(),
+            FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\(newest)/bin/initdb")
+        {
+            return "/usr/lib/postgresql/\(newest)/bin"
+        }
+        let message = "the backup script test needs PostgreSQL (apt-get install -y postgresql)"
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            XCTFail(message)
+            throw ValidatorError.toolsMissing(
+                [ExternalTool(name: "initdb", installHint: "apt-get install -y postgresql")])
+        }
+        throw XCTSkip(message)
+    }
+
+    func command(_ argv: [String]) throws -> (status: Int32, output: String) {
+        try run(URL(fileURLWithPath: argv[0]), Array(argv.dropFirst()))
+    }
+
     func freePorts(_ count: Int) throws -> [Int] {
         let script = """
             import socket
@@ -514,17 +630,24 @@ final class RenderValidationTests: XCTestCase {
         return process
     }
 
+    /// Output goes to a file, not a pipe: a daemon the command starts (pg_ctl start) inherits the
+    /// descriptor, and a pipe would then never reach end of file.
     func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let outputFile = scratch.appendingPathComponent("output-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let handle = try FileHandle(forWritingTo: outputFile)
+        defer { try? handle.close() }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let output = try String(contentsOf: outputFile, encoding: .utf8)
+        return (process.terminationStatus, output)
     }
 
     /// curl against the local nginx only (self-signed certificate: -k); returns its output.
@@ -588,16 +711,7 @@ final class RenderValidationTests: XCTestCase {
     }
 
     func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
     }
 
     func read(_ out: URL, _ file: String) throws -> String {
