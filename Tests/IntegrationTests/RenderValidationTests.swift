@@ -107,6 +107,33 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertTrue(try read(out, "prometheus/prometheus.yml").contains("\"localhost:9093\""))
     }
 
+    func testManifestDescribesTheRenderedFiles() throws {
+        let manifestPath = Self.repository.appendingPathComponent("templates/manifest.yml").path
+        let json = try python([
+            "-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", manifestPath,
+        ])
+        XCTAssertEqual(json.status, 0, json.output)
+        let manifest = try JSONDecoder().decode(RenderManifest.self, from: Data(json.output.utf8))
+        XCTAssertEqual(Set(manifest.templates.map(\.out)), Set(Self.expectedFiles))
+        XCTAssertEqual(Set(manifest.templates.map(\.kind)), Set(StackValidator.validatorNames))
+        XCTAssertEqual(
+            manifest.entries(only: "nginx").map(\.dest), ["/etc/nginx/sites-available/detection-service.conf"])
+        for entry in manifest.templates {
+            XCTAssertTrue(FileManager.default.fileExists(
+                atPath: Self.repository.appendingPathComponent("templates/\(entry.src)").path), entry.src)
+            XCTAssertNotNil(entry.permissions, entry.mode)
+        }
+        let env = try XCTUnwrap(manifest.templates.first { $0.out == "systemd/detection-service.env" })
+        XCTAssertEqual(env.permissions, 0o600)
+        XCTAssertEqual(env.ownerVariable, "detection_service_user")
+        let groups = ["lb": ["lb1"], "app": ["app1", "app2"], "db": []]
+        XCTAssertEqual(env.renderHost(groups: groups), .host("app1"))
+        let backup = try XCTUnwrap(manifest.templates.first { $0.out == "systemd/detection-backup.timer" })
+        XCTAssertEqual(backup.renderHost(groups: groups), .skip(reason: "no host in group 'db'"))
+        let namespace = try XCTUnwrap(manifest.templates.first { $0.kind == "kubernetes" })
+        XCTAssertEqual(namespace.renderHost(groups: groups), .localhost)
+    }
+
     // MARK: - The rendered site behaves as promised under real nginx
 
     /// Serves the rendered nginx site (ports, certificate and logs moved by inventory variables
@@ -558,6 +585,20 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertTrue(run.output.contains("'detection_service_db_password' is undefined"), run.output)
         XCTAssertTrue(run.output.contains("detection-service.env.j2:"), run.output)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a failed render writes nothing")
+    }
+
+    func testFailedRenderLeavesPreviousOutputUntouched() throws {
+        let inventory = try writeLabInventory()
+        let out = try render(inventory: inventory)
+        let before = try read(out, "systemd/detection-service.env")
+        try Self.labInventory.replacingOccurrences(of: "    detection_service_db_password: lab-password\n", with: "")
+            .write(to: inventory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        let run = try python([renderScript.path, "-i", inventory.path, "--out", out.path])
+        XCTAssertNotEqual(run.status, 0, run.output)
+        XCTAssertEqual(try read(out, "systemd/detection-service.env"), before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
+            .filter { $0.hasPrefix(".render-") || $0.hasSuffix(".old") }
+        XCTAssertEqual(leftovers, [], "no staging directory left behind")
     }
 
     // MARK: - Helpers
