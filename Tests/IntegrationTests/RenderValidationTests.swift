@@ -107,6 +107,18 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertTrue(try read(out, "prometheus/prometheus.yml").contains("\"localhost:9093\""))
     }
 
+    func testNginxHTTP2SyntaxFollowsTheNginxVersion() throws {
+        let inventory = try writeLabInventory()
+        let old = try read(try render(inventory: inventory), "nginx/detection-service.conf")
+        XCTAssertTrue(old.contains("    listen 443 ssl http2;\n"), old)
+        XCTAssertFalse(old.contains("http2 on;"), old)
+        try (Self.labInventory + "    nginx_version: \"1.26.3\"\n")
+            .write(to: inventory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        let new = try read(try render(inventory: inventory), "nginx/detection-service.conf")
+        XCTAssertTrue(new.contains("    listen 443 ssl;\n"), new)
+        XCTAssertTrue(new.contains("    http2 on;\n"), new)
+    }
+
     func testManifestDescribesTheRenderedFiles() throws {
         let manifestPath = Self.repository.appendingPathComponent("templates/manifest.yml").path
         let json = try python([

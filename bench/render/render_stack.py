@@ -130,7 +130,24 @@ FILTERS = {
     "zip": lambda *lists: list(zip(*lists)),
 }
 
+def _version_key(value):
+    """Loose version ordering, as Ansible's default: numbers compare as numbers."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|[a-zA-Z]+", str(value))]
+
+
+def _version(value, other, operator="eq"):
+    a, b = _version_key(value), _version_key(other)
+    ops = {"<": a < b, "lt": a < b, "<=": a <= b, "le": a <= b, ">": a > b, "gt": a > b,
+           ">=": a >= b, "ge": a >= b, "==": a == b, "=": a == b, "eq": a == b,
+           "!=": a != b, "<>": a != b, "ne": a != b}
+    if operator not in ops:
+        raise jinja2.exceptions.TemplateRuntimeError(f"version: unknown operator {operator!r}")
+    return ops[operator]
+
+
 TESTS = {
+    "version": _version,
+    "version_compare": _version,
     "match": lambda v, p, ignorecase=False: re.match(p, str(v), re.I if ignorecase else 0) is not None,
     "search": lambda v, p, ignorecase=False: re.search(p, str(v), re.I if ignorecase else 0) is not None,
 }
