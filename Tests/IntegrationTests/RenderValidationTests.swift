@@ -506,6 +506,20 @@ final class RenderValidationTests: XCTestCase {
                       failures.first?.message ?? "")
     }
 
+    func testSystemdValidatorRejectsBadTimerScheduleFromInventory() throws {
+        let inventory = try writeLabInventory()
+        try (Self.labInventory + "    detection_backup_on_calendar: every day at noon\n")
+            .write(to: inventory.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        let out = try render(inventory: inventory)
+        let timer = out.appendingPathComponent("systemd/detection-backup.timer")
+        let failures = try SystemdValidator(logger: logger).validate(outputDirectory: out)
+        XCTAssertEqual(failures.map(\.file), [timer.path])
+        XCTAssertTrue(
+            failures.first?.message.contains("Failed to parse calendar specification") ?? false,
+            failures.first?.message ?? "")
+        XCTAssertTrue(failures.first?.message.contains("\(timer.path):") ?? false, "points at the rendered file")
+    }
+
     func testSystemdValidatorRejectsWeakHardening() throws {
         let out = try render(inventory: writeLabInventory())
         let unit = out.appendingPathComponent("systemd/detection-service.service")
