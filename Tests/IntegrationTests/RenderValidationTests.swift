@@ -12,33 +12,41 @@ final class RenderValidationTests: XCTestCase {
     static let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The shape `opsctl lab up` writes: hosts with addresses under `all`, groups listing them.
     static let labInventory = """
         # Shaped like the inventory `opsctl lab up` writes.
         all:
+          hosts:
+            lb1:
+              ansible_host: 10.213.0.11
+            app1:
+              ansible_host: 10.213.0.12
+            app2:
+              ansible_host: 10.213.0.13
+            app3:
+              ansible_host: 10.213.0.14
+            db1:
+              ansible_host: 10.213.0.15
+            backup1:
+              ansible_host: 10.213.0.16
           children:
             lb:
-              hosts:
-                lb1:
-                  ansible_host: 10.213.0.10
-            monitoring:
               hosts:
                 lb1: {}
             app:
               hosts:
-                app1:
-                  ansible_host: 10.213.0.11
-                app2:
-                  ansible_host: 10.213.0.12
-                app3:
-                  ansible_host: 10.213.0.13
+                app1: {}
+                app2: {}
+                app3: {}
             db:
               hosts:
-                db1:
-                  ansible_host: 10.213.0.20
+                db1: {}
             backup:
               hosts:
-                backup1:
-                  ansible_host: 10.213.0.30
+                backup1: {}
+            monitoring:
+              hosts:
+                lb1: {}
           vars:
             detection_service_db_password: lab-password
 
@@ -79,17 +87,18 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertEqual(failures, [], failures.map(\.description).joined(separator: "\n"))
 
         let site = try read(out, "nginx/detection-service.conf")
-        for address in ["10.213.0.11", "10.213.0.12", "10.213.0.13"] {
+        for address in ["10.213.0.12", "10.213.0.13", "10.213.0.14"] {
             XCTAssertTrue(site.contains("server \(address):8000 max_fails=3 fail_timeout=30s;"), address)
         }
         let prometheus = try read(out, "prometheus/prometheus.yml")
-        for address in ["10.213.0.10", "10.213.0.11", "10.213.0.12", "10.213.0.13", "10.213.0.20", "10.213.0.30"] {
+        for address in ["10.213.0.11", "10.213.0.12", "10.213.0.13", "10.213.0.14", "10.213.0.15", "10.213.0.16"] {
             XCTAssertTrue(prometheus.contains("\"\(address):9100\""), "node exporter of \(address)")
         }
-        XCTAssertTrue(prometheus.contains("\"10.213.0.11:8000\""))
+        XCTAssertTrue(prometheus.contains("\"10.213.0.12:8000\""))
+        XCTAssertFalse(prometheus.contains("\"10.213.0.11:8000\""), "lb1 runs no detection-service")
         XCTAssertTrue(try read(out, "systemd/detection-service.env")
-            .contains("DATABASE_URL=postgres://detection:lab-password@10.213.0.20:5432/detection\n"))
-        XCTAssertTrue(try read(out, "systemd/detection-backup.sh").contains("remote=backup@10.213.0.30\n"))
+            .contains("DATABASE_URL=postgres://detection:lab-password@10.213.0.15:5432/detection\n"))
+        XCTAssertTrue(try read(out, "systemd/detection-backup.sh").contains("remote=backup@10.213.0.16\n"))
     }
 
     func testProductionInventoryRendersValidConfiguration() throws {
@@ -274,8 +283,8 @@ final class RenderValidationTests: XCTestCase {
     /// all under 1 s, p95 interpolates to 0.5 + 0.5 * 8.5 / 9 s = 972.2 ms.
     func testAlertRulesFireOnTheirConditions() throws {
         let out = try render(inventory: writeLabInventory())
-        let app1 = #"job="detection-service", instance="10.213.0.11:8000", host="app1""#
-        let app2 = #"job="detection-service", instance="10.213.0.12:8000", host="app2""#
+        let app1 = #"job="detection-service", instance="10.213.0.12:8000", host="app1""#
+        let app2 = #"job="detection-service", instance="10.213.0.13:8000", host="app2""#
         let tests = #"""
             rule_files:
               - rules/detection-service.rules.yml
@@ -312,14 +321,14 @@ final class RenderValidationTests: XCTestCase {
                     alertname: DetectionServiceInstanceDown
                     exp_alerts:
                       - exp_labels:
-                          {severity: critical, job: detection-service, instance: "10.213.0.11:8000", host: app1}
+                          {severity: critical, job: detection-service, instance: "10.213.0.12:8000", host: app1}
                         exp_annotations:
                           summary: "detection-service on app1 is down"
-                          description: "Prometheus could not scrape 10.213.0.11:8000 for 2m."
+                          description: "Prometheus could not scrape 10.213.0.12:8000 for 2m."
                   - eval_time: 15m
                     alertname: DetectionServiceHighErrorRate
                     exp_alerts:
-                      - exp_labels: {severity: warning, instance: "10.213.0.12:8000", host: app2}
+                      - exp_labels: {severity: warning, instance: "10.213.0.13:8000", host: app2}
                         exp_annotations:
                           summary: "detection-service on app2 answers too many 5xx"
                           description: "14.29% of requests failed over the last 5 minutes."
@@ -329,7 +338,7 @@ final class RenderValidationTests: XCTestCase {
                   - eval_time: 20m
                     alertname: DetectionServiceHighLatencyP95
                     exp_alerts:
-                      - exp_labels: {severity: warning, instance: "10.213.0.12:8000", host: app2}
+                      - exp_labels: {severity: warning, instance: "10.213.0.13:8000", host: app2}
                         exp_annotations:
                           summary: "detection-service on app2 is slow"
                           description: "95th percentile latency is 972.2ms over the last 5 minutes."
@@ -346,7 +355,7 @@ final class RenderValidationTests: XCTestCase {
               - interval: 1h
                 input_series:
                   - series: 'detection_backup_last_success_timestamp_seconds{job="node",
-                      instance="10.213.0.20:9100", host="db1"}'
+                      instance="10.213.0.15:9100", host="db1"}'
                     values: '0x30'
                 alert_rule_test:
                   - eval_time: 25h
@@ -364,7 +373,7 @@ final class RenderValidationTests: XCTestCase {
                     exp_alerts: []
               - interval: 1h
                 input_series:
-                  - series: 'up{job="node", instance="10.213.0.20:9100", host="db1"}'
+                  - series: 'up{job="node", instance="10.213.0.15:9100", host="db1"}'
                     values: '1x30'
                 alert_rule_test:
                   - eval_time: 27h
