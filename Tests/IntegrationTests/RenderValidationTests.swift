@@ -706,11 +706,11 @@ final class RenderValidationTests: XCTestCase {
         return process
     }
 
-    /// Output goes to a file, not a pipe: a daemon the command starts (pg_ctl start) inherits the
+    /// Output goes to a file, not a pipe: a daemon the command leaves behind would inherit the
     /// descriptor, and a pipe would then never reach end of file.
     func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let outputFile = scratch.appendingPathComponent("output-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: outputFile.path, contents: nil))
         defer { try? FileManager.default.removeItem(at: outputFile) }
         let handle = try FileHandle(forWritingTo: outputFile)
         defer { try? handle.close() }
