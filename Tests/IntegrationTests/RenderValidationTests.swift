@@ -251,6 +251,7 @@ final class RenderValidationTests: XCTestCase {
         ] {
             XCTAssertTrue(health.lowercased().contains(header), "missing \(header) in:\n\(health)")
         }
+        XCTAssertFalse(health.lowercased().contains("server: nginx/"), "server_tokens off hides the version")
         XCTAssertTrue(health.contains("\"x-forwarded-proto\": \"https\""), health)
         XCTAssertTrue(health.contains("\"x-forwarded-for\": \"127.0.0.1\""), health)
         XCTAssertTrue(health.contains("\"x-request-id\": \""), health)
