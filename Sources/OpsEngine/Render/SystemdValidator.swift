@@ -29,7 +29,7 @@ public struct SystemdValidator: Validator {
 
     public func validate(outputDirectory: URL) throws -> [ValidationFailure] {
         let units = files(in: outputDirectory, subdirectory: "systemd", suffixes: Self.unitSuffixes)
-        guard !units.isEmpty else { return [] }
+        guard !units.isEmpty else { return try checkScripts(in: outputDirectory) }
         let analyze = try ExternalTool.systemdAnalyze.require()
         let scratch = try ScratchDirectory(prefix: "systemd")
         defer { scratch.remove() }
