@@ -15,6 +15,7 @@ struct Opsctl: ParsableCommand {
             PlayCommand.self,
             TemplateCommand.self,
             LabCommand.self,
+            RenderCommand.self,
         ]
     )
 
