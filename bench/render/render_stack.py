@@ -6,7 +6,8 @@ The reference (and benchmark peer) for `opsctl render`: reads an Ansible YAML in
 `hostvars`, `inventory_hostname`, `group_names`), layers variables with Ansible's
 precedence over `templates/defaults.yml`, and renders every entry of
 `templates/manifest.yml` with jinja2 configured as Ansible's template module
-(trim_blocks=True, no autoescape, StrictUndefined, keep_trailing_newline=True).
+(trim_blocks=True, no autoescape, StrictUndefined; keep_trailing_newline=False, then the
+template's trailing newlines restored as Ansible's preserve_trailing_newlines does).
 
 Usage:
     render_stack.py -i INVENTORY [--templates DIR] --out DIR [--only nginx|systemd|...]
@@ -298,7 +299,7 @@ def make_env(templates_dir):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         trim_blocks=True,
-        keep_trailing_newline=True,
+        keep_trailing_newline=False,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
     )
@@ -347,12 +348,30 @@ def render_all(inventory_path, templates_dir, only=None, prepared=None, env=None
         if host not in contexts:
             contexts[host] = build_context(inventory, defaults, host)
         try:
-            outputs[entry["out"]] = (env.get_template(entry["src"]).render(contexts[host]), entry)
+            outputs[entry["out"]] = (_render_like_ansible(env, entry["src"], contexts[host]), entry)
         except jinja2.TemplateError as e:
             line = getattr(e, "lineno", None) or _template_line(e, entry["src"])
             where = f"{entry['src']}:{line}" if line else entry["src"]
             raise InventoryError(f"{where}: {e.__class__.__name__}: {e}") from e
     return outputs, skipped
+
+
+def _count_newlines_from_end(text):
+    n = 0
+    for ch in reversed(text):
+        if ch != "\n":
+            break
+        n += 1
+    return n
+
+
+def _render_like_ansible(env, name, context):
+    """Ansible's Templar: jinja2 drops the source's last newline, then Ansible puts back as many
+    trailing newlines as the template source had (preserve_trailing_newlines=True)."""
+    source = env.loader.get_source(env, name)[0]
+    out = env.get_template(name).render(context)
+    missing = _count_newlines_from_end(source) - _count_newlines_from_end(out)
+    return out + "\n" * missing if missing > 0 else out
 
 
 def write_atomically(outputs, out_dir):
