@@ -106,6 +106,8 @@ let package = Package(
         .testTarget(name: "OpsCoreTests", dependencies: ["OpsCore"], swiftSettings: settings),
         .testTarget(
             name: "OpsSSHTests", dependencies: ["OpsSSH", "OpsTransport", "OpsCore"], swiftSettings: settings),
+        .testTarget(
+            name: "OpsHTTPTests", dependencies: ["OpsHTTP", "OpsEngine", "OpsCore", "Jinja"], swiftSettings: settings),
         .testTarget(name: "AnomalyDetectionTests", dependencies: ["AnomalyDetection"], swiftSettings: settings),
         .testTarget(
             name: "DetectionServiceTests",
