@@ -107,7 +107,8 @@ let package = Package(
         .testTarget(
             name: "OpsSSHTests", dependencies: ["OpsSSH", "OpsTransport", "OpsCore"], swiftSettings: settings),
         .testTarget(
-            name: "OpsHTTPTests", dependencies: ["OpsHTTP", "OpsEngine", "OpsCore", "Jinja"], swiftSettings: settings),
+            name: "OpsHTTPTests", dependencies: ["OpsHTTP", "OpsEngine", "OpsCore", "Jinja"],
+            exclude: ["test_server.py"], swiftSettings: settings),
         .testTarget(name: "AnomalyDetectionTests", dependencies: ["AnomalyDetection"], swiftSettings: settings),
         .testTarget(
             name: "DetectionServiceTests",

@@ -1,6 +1,7 @@
 import Foundation
 import Jinja
 import OpsEngine
+import OpsHTTP
 import XCTest
 
 /// `wait_for` end to end on `localhost` (ansible_connection=local): real ports, real files.
@@ -177,6 +178,54 @@ final class WaitForModuleTests: XCTestCase {
             """)
         XCTAssertEqual(run.code, 0)
         XCTAssertEqual(try run.result("drained")["state"], .string("drained"))
+    }
+
+    func testSearchRegexOnAPortBanner() throws {
+        let banner = try TestServer(["--banner", "SSH-2.0-OpenSSH_9.2p1 Debian", "--banner-delay", "0.5"])
+        defer { banner.stop() }
+        let start = Date()
+        let run = try runPlaybook("""
+            - name: banner
+              wait_for:
+                port: \(banner.port)
+                search_regex: OpenSSH_(?P<version>[0-9.]+)
+                timeout: 10
+            - name: wrong banner
+              wait_for:
+                port: \(banner.port)
+                search_regex: nginx
+                timeout: 2
+              ignore_errors: true
+            """)
+        let r = try run.result("banner")
+        XCTAssertEqual(r["failed"], .bool(false), "\(r)")
+        XCTAssertEqual(r["match_groups"], .list([.string("9.2")]))
+        XCTAssertEqual(r["match_groupdict"], .dict(["version": .string("9.2")]))
+        XCTAssertEqual(
+            try run.result("wrong banner")["msg"],
+            .string("Timeout when waiting for search string nginx in 127.0.0.1:\(banner.port)"))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 9)
+    }
+
+    /// An open keep-alive connection holds the port busy; closing it drains it.
+    func testDrainedWaitsForOpenConnections() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        var client: HTTPClient? = try HTTPClient()
+        XCTAssertEqual(try client?.perform(HTTPRequest(url: server.base + "/json")).status, 200)
+        let busy = try runPlaybook("""
+            - name: busy
+              wait_for: port=\(server.port) state=drained timeout=1
+              ignore_errors: true
+            """)
+        XCTAssertEqual(try busy.result("busy")["msg"], .string("Timeout when waiting for 127.0.0.1:\(server.port) to drain"))
+        after(1) { client = nil }
+        let run = try runPlaybook("""
+            - name: drained
+              wait_for: port=\(server.port) state=drained timeout=10
+            """)
+        XCTAssertEqual(try run.result("drained")["failed"], .bool(false))
+        XCTAssertNil(client)
     }
 
     /// A host without bash, nc or python3: a LISTEN entry in /proc/net/tcp answers for it.

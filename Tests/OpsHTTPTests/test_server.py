@@ -2,6 +2,7 @@
 
 Routes: /status/N, /json, /text, /echo (method, headers, body as JSON), /redirect?to=PATH&code=N,
 /delay/SECONDS, /auth (basic, user "admin", password "s3cret"), /cookies, /headers.
+--banner serves raw TCP instead, greeting each client with a line (wait_for search_regex).
 Prints "PORT <n>" once it listens. --start-delay waits before binding (wait_for tests).
 """
 import argparse
@@ -93,8 +94,29 @@ class UnixServer(ThreadingHTTPServer):
         return conn, ("local", 0)
 
 
+def serve_banner(banner, delay):
+    """A raw TCP server that greets each client with `banner` after `delay` seconds (SSH-like)."""
+    import threading
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    print("PORT %d" % listener.getsockname()[1], flush=True)
+
+    def greet(conn):
+        with conn:
+            time.sleep(delay)
+            conn.sendall(banner.encode() + b"\r\n")
+            time.sleep(5)
+
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=greet, args=(conn,), daemon=True).start()
+
+
 def main():
     p = argparse.ArgumentParser()
+    p.add_argument("--banner", help="raw TCP: send this line to each client")
+    p.add_argument("--banner-delay", type=float, default=0)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--start-delay", type=float, default=0)
     p.add_argument("--cert")
@@ -102,6 +124,8 @@ def main():
     p.add_argument("--client-ca", help="require a client certificate signed by this CA")
     p.add_argument("--unix", help="listen on this unix socket instead of TCP")
     args = p.parse_args()
+    if args.banner:
+        return serve_banner(args.banner, args.banner_delay)
     if args.start_delay:
         time.sleep(args.start_delay)
     if args.unix:
