@@ -82,7 +82,8 @@ public final class HTTPClient {
                     return ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
                 }
                 return empty.withUnsafeBufferPointer {
-                    ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress!))
+                    ccurl_setopt_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress!))
                 }
             }
             try check(rc, "the body")
@@ -93,7 +94,8 @@ public final class HTTPClient {
         if !request.headers.contains(where: { $0.name.lowercased() == "expect" }) { lines.append("Expect:") }
         for line in lines {
             guard let appended = line.withCString({ curl_slist_append(headerList, $0) }) else {
-                throw HTTPError(.failure, method: method, url: request.url, code: 0, message: "out of memory for headers")
+                throw HTTPError(
+                    .failure, method: method, url: request.url, code: 0, message: "out of memory for headers")
             }
             headerList = appended
         }
@@ -111,7 +113,9 @@ public final class HTTPClient {
         try setLong(CURLOPT_FOLLOWLOCATION, follow ? 1 : 0, "CURLOPT_FOLLOWLOCATION")
         try setLong(CURLOPT_MAXREDIRS, request.maxRedirects, "CURLOPT_MAXREDIRS")
 
-        if let t = request.connectTimeout { try setLong(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(t), "the connect timeout") }
+        if let t = request.connectTimeout {
+            try setLong(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(t), "the connect timeout")
+        }
         if let t = request.timeout { try setLong(CURLOPT_TIMEOUT_MS, milliseconds(t), "the timeout") }
         if let t = request.idleTimeout {
             try setLong(CURLOPT_LOW_SPEED_LIMIT, 1, "CURLOPT_LOW_SPEED_LIMIT")
@@ -141,7 +145,8 @@ public final class HTTPClient {
         }
         let status = infoLong(CURLINFO_RESPONSE_CODE)
         return HTTPResponse(
-            status: status, reason: collector.reason.isEmpty ? HTTPStatus.reason(status) : collector.reason, url: infoString(CURLINFO_EFFECTIVE_URL) ?? request.url,
+            status: status, reason: collector.reason.isEmpty ? HTTPStatus.reason(status) : collector.reason,
+            url: infoString(CURLINFO_EFFECTIVE_URL) ?? request.url,
             headers: collector.headers, setCookies: collector.setCookies, body: collector.body,
             redirectCount: infoLong(CURLINFO_REDIRECT_COUNT),
             timings: HTTPTimings(

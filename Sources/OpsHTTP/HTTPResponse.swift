@@ -17,7 +17,8 @@ public struct HTTPResponse: Sendable {
     public var timings: HTTPTimings
 
     public init(
-        status: Int, reason: String, url: String, headers: [(name: String, value: String)], setCookies: [String], body: Data,
+        status: Int, reason: String, url: String, headers: [(name: String, value: String)], setCookies: [String],
+        body: Data,
         redirectCount: Int, timings: HTTPTimings
     ) {
         self.status = status
@@ -48,9 +49,10 @@ public struct HTTPTimings: Sendable, Equatable {
     public var firstByte: Double
     public var total: Double
 
-    public init(nameLookup: Double = 0, connect: Double = 0, tlsHandshake: Double = 0, firstByte: Double = 0,
-        total: Double = 0)
-    {
+    public init(
+        nameLookup: Double = 0, connect: Double = 0, tlsHandshake: Double = 0, firstByte: Double = 0,
+        total: Double = 0
+    ) {
         self.nameLookup = nameLookup
         self.connect = connect
         self.tlsHandshake = tlsHandshake

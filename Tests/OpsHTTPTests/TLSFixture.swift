@@ -11,13 +11,16 @@ struct TLSFixture {
 
     init() throws {
         dir = try makeTempDir("opshttp-tls")
-        for (name, cn, ext) in [("server", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1"),
-            ("client", "opsctl-test-client", "extendedKeyUsage=clientAuth")]
-        {
+        for (name, cn, ext) in [
+            ("server", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1"),
+            ("client", "opsctl-test-client", "extendedKeyUsage=clientAuth"),
+        ] {
             try TestServer.run(
-                ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", "\(dir)/\(name).key", "-out", "\(dir)/\(name).pem", "-days", "2", "-subj", "/CN=\(cn)",
-                 "-addext", ext])
+                [
+                    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", "\(dir)/\(name).key", "-out", "\(dir)/\(name).pem", "-days", "2", "-subj", "/CN=\(cn)",
+                    "-addext", ext,
+                ])
         }
     }
 

@@ -54,8 +54,10 @@ final class TestServer {
 
     /// A loopback port nothing listens on (the kernel picked it, then it was released).
     static func freePort() throws -> Int {
-        let out = try run(["python3", "-c",
-            "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
+        let out = try run([
+            "python3", "-c",
+            "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
+        ])
         guard let p = Int(out.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw TestFailure("could not get a free port: \(out)")
         }
@@ -69,7 +71,8 @@ final class TestServer {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = argv
         if let dir { p.currentDirectoryURL = URL(fileURLWithPath: dir) }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()

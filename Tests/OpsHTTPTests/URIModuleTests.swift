@@ -16,7 +16,8 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testGetJSONReturnsAnsibleValues() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: get
               uri:
                 url: \(server.base)/json
@@ -39,7 +40,8 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testReturnContentHeadersAndCookies() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: text
               uri: url=\(server.base)/text return_content=yes
             - name: headers
@@ -63,7 +65,8 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testUnexpectedStatusFailsWithAnsiblesMessage() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: five hundred
               uri:
                 url: \(server.base)/status/500
@@ -83,7 +86,8 @@ final class URIModuleTests: XCTestCase {
         let failed = try run.result("five hundred")
         XCTAssertEqual(failed["failed"], .bool(true))
         XCTAssertEqual(failed["status"], .int(500))
-        XCTAssertEqual(failed["msg"], .string("Status code was 500 and not [200]: HTTP Error 500: Internal Server Error"))
+        XCTAssertEqual(
+            failed["msg"], .string("Status code was 500 and not [200]: HTTP Error 500: Internal Server Error"))
         XCTAssertEqual(failed["content"], .string("status 500\n"), "the body comes back on an unexpected status")
         XCTAssertEqual(try run.result("listed")["status"], .int(404))
         XCTAssertEqual(try run.result("listed")["failed"], .bool(false))
@@ -92,7 +96,8 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testBodiesJSONFormAndRaw() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: json
               uri:
                 url: \(server.base)/echo
@@ -119,7 +124,8 @@ final class URIModuleTests: XCTestCase {
         XCTAssertEqual(run.code, 0)
         let json = try XCTUnwrap(try run.result("json")["json"]?.dictValue)
         XCTAssertEqual(json["method"], .string("POST"))
-        XCTAssertEqual(try JSON.parse(json["body"]!.stringValue!), .dict(["name": .string("web"), "replicas": .int(3)]))
+        XCTAssertEqual(
+            try JSON.parse(json["body"]!.stringValue!), .dict(["name": .string("web"), "replicas": .int(3)]))
         XCTAssertEqual(json["headers"]?.dictValue?["content-type"], .string("application/json"))
         let form = try XCTUnwrap(try run.result("form")["json"]?.dictValue)
         XCTAssertEqual(form["method"], .string("PUT"))
@@ -133,7 +139,8 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testRedirectsAndAbsoluteLocation() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: followed
               uri:
                 url: \(server.base)/redirect?to=/json
@@ -161,7 +168,8 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testBasicAuth() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: forced
               uri:
                 url: \(server.base)/auth
@@ -193,7 +201,8 @@ final class URIModuleTests: XCTestCase {
         let port = try TestServer.freePort()
         let late = try TestServer(delayedOn: port, delay: 1.5)
         defer { late.stop() }
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: health
               uri:
                 url: http://127.0.0.1:\(port)/json
@@ -207,13 +216,15 @@ final class URIModuleTests: XCTestCase {
         let r = try run.result("health")
         XCTAssertEqual(r["status"], .int(200))
         XCTAssertGreaterThan(r["attempts"]?.intValue ?? 0, 1)
-        XCTAssertTrue(run.events.warnings.contains { $0.contains("FAILED - RETRYING: health") }, "\(run.events.warnings)")
+        XCTAssertTrue(
+            run.events.warnings.contains { $0.contains("FAILED - RETRYING: health") }, "\(run.events.warnings)")
     }
 
     func testNoResponseIsStatusMinusOne() throws {
         let port = try TestServer.freePort()
         let start = Date()
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: refused
               uri:
                 url: http://127.0.0.1:\(port)/
@@ -240,7 +251,8 @@ final class URIModuleTests: XCTestCase {
         defer { tls.remove() }
         let tlsServer = try TestServer(["--cert", tls.serverCert, "--key", tls.serverKey], tls: true)
         defer { tlsServer.stop() }
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: verified
               uri:
                 url: \(tlsServer.base)/json
@@ -262,7 +274,8 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testCheckModeSkipsLikeAnsible() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: skipped
               uri:
                 url: \(server.base)/json
@@ -279,7 +292,8 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testCreatesAndRemovesOnTheControlNode() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: creates
               uri:
                 url: http://127.0.0.1:1/never
@@ -295,7 +309,8 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testBadArgumentsNameTheArgument() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: method
               uri:
                 url: \(server.base)/json
@@ -317,8 +332,10 @@ final class URIModuleTests: XCTestCase {
               ignore_errors: true
             """)
         func msg(_ task: String) throws -> String { try run.result(task)["msg"]?.stringValue ?? "" }
-        XCTAssertEqual(try msg("method"), "uri: method must be a single word in uppercase, like GET or POST, got \"GE T\"")
-        XCTAssertEqual(try msg("url"), "uri: url must be an http:// or https:// URL, got \"127.0.0.1:\(server.port)/json\"")
+        XCTAssertEqual(
+            try msg("method"), "uri: method must be a single word in uppercase, like GET or POST, got \"GE T\"")
+        XCTAssertEqual(
+            try msg("url"), "uri: url must be an http:// or https:// URL, got \"127.0.0.1:\(server.port)/json\"")
         let status = try msg("status")
         XCTAssertTrue(status.hasPrefix("uri: status_code must be an HTTP status code"), status)
         XCTAssertTrue(status.contains("\"ok\""), status)
@@ -329,29 +346,37 @@ final class URIModuleTests: XCTestCase {
     }
 
     func testLoaderRejectsUnknownArgumentsAndChoices() throws {
-        let unknown = try XCTUnwrap(loadError("""
-            - uri:
-                url: http://127.0.0.1/
-                methd: GET
-            """))
+        let unknown = try XCTUnwrap(
+            loadError(
+                """
+                - uri:
+                    url: http://127.0.0.1/
+                    methd: GET
+                """))
         XCTAssertTrue(unknown.contains("uri has no argument \"methd\" (did you mean \"method\"?)"), unknown)
-        let choice = try XCTUnwrap(loadError("""
-            - uri:
-                url: http://127.0.0.1/
-                body_format: xml
-            """))
+        let choice = try XCTUnwrap(
+            loadError(
+                """
+                - uri:
+                    url: http://127.0.0.1/
+                    body_format: xml
+                """))
         XCTAssertTrue(choice.contains("uri: body_format must be one of raw, json, form-urlencoded"), choice)
-        let missing = try XCTUnwrap(loadError("""
-            - uri:
-                method: GET
-            """))
+        let missing = try XCTUnwrap(
+            loadError(
+                """
+                - uri:
+                    method: GET
+                """))
         XCTAssertTrue(missing.contains("uri needs the argument \"url\""), missing)
-        let both = try XCTUnwrap(loadError("""
-            - uri:
-                url: http://127.0.0.1/
-                body: x
-                src: file.json
-            """))
+        let both = try XCTUnwrap(
+            loadError(
+                """
+                - uri:
+                    url: http://127.0.0.1/
+                    body: x
+                    src: file.json
+                """))
         XCTAssertTrue(both.contains("body and src cannot be used together"), both)
     }
 }

@@ -26,7 +26,8 @@ final class WaitForModuleTests: XCTestCase {
         let late = try TestServer(delayedOn: port, delay: 1)
         defer { late.stop() }
         let start = Date()
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: wait
               wait_for:
                 port: \(port)
@@ -47,7 +48,8 @@ final class WaitForModuleTests: XCTestCase {
     func testPortThatNeverOpensTimesOut() throws {
         let port = try TestServer.freePort()
         let start = Date()
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: wait
               wait_for: port=\(port) timeout=2
               ignore_errors: true
@@ -72,7 +74,8 @@ final class WaitForModuleTests: XCTestCase {
     func testPortStopped() throws {
         let server = try TestServer()
         after(1) { server.stop() }
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: stopped
               wait_for:
                 port: \(server.port)
@@ -85,18 +88,21 @@ final class WaitForModuleTests: XCTestCase {
 
         let running = try TestServer()
         defer { running.stop() }
-        let stays = try runPlaybook("""
+        let stays = try runPlaybook(
+            """
             - name: still up
               wait_for: port=\(running.port) state=stopped timeout=1
               ignore_errors: true
             """)
-        XCTAssertEqual(try stays.result("still up")["msg"], .string("Timeout when waiting for 127.0.0.1:\(running.port) to stop."))
+        XCTAssertEqual(
+            try stays.result("still up")["msg"], .string("Timeout when waiting for 127.0.0.1:\(running.port) to stop."))
     }
 
     func testFileAppearsAndIsRemoved() throws {
         let path = dir + "/ready.flag"
         after(1) { FileManager.default.createFile(atPath: path, contents: Data()) }
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: appears
               wait_for:
                 path: \(path)
@@ -109,7 +115,8 @@ final class WaitForModuleTests: XCTestCase {
         XCTAssertEqual(r["state"], .string("started"))
 
         after(1) { try? FileManager.default.removeItem(atPath: path) }
-        let gone = try runPlaybook("""
+        let gone = try runPlaybook(
+            """
             - name: absent
               wait_for: path=\(path) state=absent timeout=15
             - name: never
@@ -127,7 +134,8 @@ final class WaitForModuleTests: XCTestCase {
         after(1) {
             try? "starting\nlistening on port 8080 (pid 77)\n".write(toFile: log, atomically: true, encoding: .utf8)
         }
-        let run = try runPlaybook(#"""
+        let run = try runPlaybook(
+            #"""
             - name: groups
               wait_for:
                 path: \#(log)
@@ -150,12 +158,15 @@ final class WaitForModuleTests: XCTestCase {
         XCTAssertEqual(r["match_groupdict"], .dict(["pid": .string("77")]))
         XCTAssertEqual(r["search_regex"], .string(#"port (\d+) \(pid (?P<pid>\d+)\)"#))
         XCTAssertEqual(try run.result("anchored")["failed"], .bool(false))
-        XCTAssertEqual(try run.result("missing")["msg"], .string("Timeout when waiting for search string ready to serve in \(log)"))
+        XCTAssertEqual(
+            try run.result("missing")["msg"], .string("Timeout when waiting for search string ready to serve in \(log)")
+        )
     }
 
     func testDelayCountsAndSleepWithoutTarget() throws {
         let start = Date()
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: just wait
               wait_for:
                 timeout: 1
@@ -169,7 +180,8 @@ final class WaitForModuleTests: XCTestCase {
     func testDrainedWhenNoConnections() throws {
         let server = try TestServer()
         defer { server.stop() }
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: drained
               wait_for:
                 port: \(server.port)
@@ -184,7 +196,8 @@ final class WaitForModuleTests: XCTestCase {
         let banner = try TestServer(["--banner", "SSH-2.0-OpenSSH_9.2p1 Debian", "--banner-delay", "0.5"])
         defer { banner.stop() }
         let start = Date()
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: banner
               wait_for:
                 port: \(banner.port)
@@ -213,14 +226,17 @@ final class WaitForModuleTests: XCTestCase {
         defer { server.stop() }
         var client: HTTPClient? = try HTTPClient()
         XCTAssertEqual(try client?.perform(HTTPRequest(url: server.base + "/json")).status, 200)
-        let busy = try runPlaybook("""
+        let busy = try runPlaybook(
+            """
             - name: busy
               wait_for: port=\(server.port) state=drained timeout=1
               ignore_errors: true
             """)
-        XCTAssertEqual(try busy.result("busy")["msg"], .string("Timeout when waiting for 127.0.0.1:\(server.port) to drain"))
+        XCTAssertEqual(
+            try busy.result("busy")["msg"], .string("Timeout when waiting for 127.0.0.1:\(server.port) to drain"))
         after(1) { client = nil }
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: drained
               wait_for: port=\(server.port) state=drained timeout=10
             """)
@@ -233,13 +249,15 @@ final class WaitForModuleTests: XCTestCase {
         let bin = dir + "/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         for tool in ["awk", "sleep", "grep", "timeout", "date", "cat"] {
-            let target = try TestServer.run(["sh", "-c", "command -v \(tool)"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let target = try TestServer.run(["sh", "-c", "command -v \(tool)"]).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             try FileManager.default.createSymbolicLink(atPath: "\(bin)/\(tool)", withDestinationPath: target)
         }
         let server = try TestServer()
         defer { server.stop() }
         let closed = try TestServer.freePort()
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: listening
               wait_for: port=\(server.port) timeout=5
               environment:
@@ -258,11 +276,13 @@ final class WaitForModuleTests: XCTestCase {
         XCTAssertEqual(try run.result("listening")["failed"], .bool(false))
         XCTAssertEqual(try run.result("not listening")["msg"], .string("Timeout when waiting for 127.0.0.1:\(closed)"))
         let remote = try XCTUnwrap(try run.result("remote host")["msg"]?.stringValue)
-        XCTAssertTrue(remote.hasSuffix("checking 192.0.2.1:\(server.port) needs bash, nc or python3 on the host"), remote)
+        XCTAssertTrue(
+            remote.hasSuffix("checking 192.0.2.1:\(server.port) needs bash, nc or python3 on the host"), remote)
     }
 
     func testBadArguments() throws {
-        let run = try runPlaybook("""
+        let run = try runPlaybook(
+            """
             - name: both
               wait_for: port=80 path=/tmp
               ignore_errors: true
@@ -287,23 +307,29 @@ final class WaitForModuleTests: XCTestCase {
             """)
         func msg(_ task: String) throws -> String { try run.result(task)["msg"]?.stringValue ?? "" }
         XCTAssertEqual(try msg("both"), "port and path parameter can not both be passed to wait_for")
-        XCTAssertEqual(try msg("stopped path"), "state=stopped should only be used for checking a port in the wait_for module")
+        XCTAssertEqual(
+            try msg("stopped path"), "state=stopped should only be used for checking a port in the wait_for module")
         XCTAssertEqual(try msg("port text"), "wait_for: port must be an integer, got http")
         XCTAssertEqual(try msg("port range"), "wait_for: port must be between 1 and 65535, got 70000")
         XCTAssertEqual(try msg("regex"), "Invalid regular expression: (unclosed")
         XCTAssertEqual(try msg("exclude"), "exclude_hosts should only be with state=drained")
         XCTAssertEqual(try msg("states"), "unknown active_connection_state (OPEN) defined")
-        let badState = try XCTUnwrap(loadError("""
-            - wait_for:
-                port: 80
-                state: up
-            """))
-        XCTAssertTrue(badState.contains("wait_for: state must be one of absent, drained, present, started, stopped"), badState)
-        let unknown = try XCTUnwrap(loadError("""
-            - wait_for:
-                port: 80
-                tiemout: 5
-            """))
+        let badState = try XCTUnwrap(
+            loadError(
+                """
+                - wait_for:
+                    port: 80
+                    state: up
+                """))
+        XCTAssertTrue(
+            badState.contains("wait_for: state must be one of absent, drained, present, started, stopped"), badState)
+        let unknown = try XCTUnwrap(
+            loadError(
+                """
+                - wait_for:
+                    port: 80
+                    tiemout: 5
+                """))
         XCTAssertTrue(unknown.contains("did you mean \"timeout\"?"), unknown)
     }
 }

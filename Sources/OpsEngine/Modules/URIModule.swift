@@ -39,7 +39,9 @@ enum URIModule: Module {
         let method = args.string("method", default: "GET").uppercased()
         guard method.range(of: "^[A-Z]+$", options: .regularExpression) != nil else {
             throw ModuleError(
-                "uri: method must be a single word in uppercase, like GET or POST, got \"\(args.string("method") ?? "")\"")
+                "uri: method must be a single word in uppercase, like GET or POST, got "
+                    + "\"\(args.string("method") ?? "")\""
+            )
         }
         let statusCodes = try expectedStatusCodes(args)
         if let creates = args.string("creates"), FileManager.default.fileExists(atPath: creates) {
@@ -63,7 +65,11 @@ enum URIModule: Module {
             switch args.string("body_format", default: "raw") {
             case "json":
                 // A string is taken as JSON already written; anything else is encoded.
-                if case .string(let s) = body { request.body = Data(s.utf8) } else { request.body = Data(try JSON.dump(body).utf8) }
+                if case .string(let s) = body {
+                    request.body = Data(s.utf8)
+                } else {
+                    request.body = Data(try JSON.dump(body).utf8)
+                }
                 addContentType("application/json")
             case "form-urlencoded":
                 request.body = Data(try formURLEncoded(body).utf8)
@@ -80,7 +86,9 @@ enum URIModule: Module {
         }
         request.headers = headers
         let timeout = Double(try args.int("timeout") ?? 30)
-        guard timeout > 0 else { throw ModuleError("uri: timeout must be a positive number of seconds, got \(timeout)") }
+        guard timeout > 0 else {
+            throw ModuleError("uri: timeout must be a positive number of seconds, got \(timeout)")
+        }
         // Ansible's timeout is a socket timeout: connecting, or waiting for the next bytes.
         request.connectTimeout = timeout
         request.idleTimeout = timeout
@@ -150,7 +158,8 @@ enum URIModule: Module {
         }
         values["cookies"] = .dict(cookies)
         values["cookies_string"] = .string(
-            cookies.pairs.map { "\(PlaybookValues.string($0.0))=\(PlaybookValues.string($0.1))" }.joined(separator: "; "))
+            cookies.pairs.map { "\(PlaybookValues.string($0.0))=\(PlaybookValues.string($0.1))" }.joined(
+                separator: "; "))
         let text = response.bodyText
         if isJSONCandidate(response.header("Content-Type")), let json = try? JSON.parse(text) {
             values["json"] = json
@@ -172,7 +181,9 @@ enum URIModule: Module {
             if let i = v.intValue { return i }
             if case .string(let s) = v, let i = Int(s.trimmingCharacters(in: .whitespaces)) { return i }
             throw ModuleError(
-                "uri: status_code must be an HTTP status code or a list of them (e.g. [200, 201]), got \"\(PlaybookValues.string(v))\"")
+                "uri: status_code must be an HTTP status code or a list of them (e.g. [200, 201]), "
+                    + "got \"\(PlaybookValues.string(v))\""
+            )
         }
     }
 
@@ -185,7 +196,8 @@ enum URIModule: Module {
         case "no", "none": return .none
         case "safe", "urllib2": return .safe
         case let other:
-            throw ModuleError("uri: follow_redirects must be one of all, none, safe (or yes/no/urllib2), got \"\(other)\"")
+            throw ModuleError(
+                "uri: follow_redirects must be one of all, none, safe (or yes/no/urllib2), got \"\(other)\"")
         }
     }
 
@@ -206,7 +218,10 @@ enum URIModule: Module {
         } else if let l = body.listValue {
             for item in l {
                 guard let kv = item.listValue, kv.count == 2 else {
-                    throw ModuleError("uri: a form-urlencoded body list must hold [key, value] pairs, got \(PlaybookValues.string(item))")
+                    throw ModuleError(
+                        "uri: a form-urlencoded body list must hold [key, value] pairs, "
+                            + "got \(PlaybookValues.string(item))"
+                    )
                 }
                 pairs.append((PlaybookValues.string(kv[0]), kv[1]))
             }

@@ -64,7 +64,9 @@ enum WaitForModule: Module {
         }
         var values = ValueDict()
         values["state"] = .string(wait.state)
-        if case .port(let p) = wait.target { values["port"] = .int(p) } else if case .drained(let p?) = wait.target {
+        if case .port(let p) = wait.target {
+            values["port"] = .int(p)
+        } else if case .drained(let p?) = wait.target {
             values["port"] = .int(p)
         } else {
             values["port"] = Value.none
@@ -103,12 +105,14 @@ enum WaitForModule: Module {
             return .failure(ModuleError("port and path parameter can not both be passed to wait_for"))
         }
         if path != nil && (state == "stopped" || state == "drained") {
-            return .failure(ModuleError("state=\(state) should only be used for checking a port in the wait_for module"))
+            return .failure(
+                ModuleError("state=\(state) should only be used for checking a port in the wait_for module"))
         }
         if args.has("exclude_hosts") && state != "drained" {
             return .failure(ModuleError("exclude_hosts should only be with state=drained"))
         }
-        let stateNames = args.stringList("active_connection_states")
+        let stateNames =
+            args.stringList("active_connection_states")
             ?? ["ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2", "SYN_RECV", "SYN_SENT", "TIME_WAIT"]
         var codes: [String] = []
         for name in stateNames {
@@ -140,7 +144,8 @@ enum WaitForModule: Module {
 
     static func timeoutMessage(_ w: Wait) -> String {
         switch (w.target, w.state) {
-        case (.port(let p), "stopped"), (.port(let p), "absent"): return "Timeout when waiting for \(w.host):\(p) to stop."
+        case (.port(let p), "stopped"), (.port(let p), "absent"):
+            return "Timeout when waiting for \(w.host):\(p) to stop."
         case (.port(let p), _):
             if let re = w.searchRegex { return "Timeout when waiting for search string \(re) in \(w.host):\(p)" }
             return "Timeout when waiting for \(w.host):\(p)"
@@ -174,7 +179,9 @@ enum WaitForModule: Module {
     /// `search_regex`), `ok=0` on timeout, or `error=…` when it cannot check at all.
     static func script(_ w: Wait) -> String {
         let q = RemoteScript.q
-        var mode = "sleep", port = 0, path = ""
+        var mode = "sleep"
+        var port = 0
+        var path = ""
         switch w.target {
         case .port(let p): (mode, port) = ("port", p)
         case .path(let p): (mode, path) = ("path", p)
@@ -186,10 +193,12 @@ enum WaitForModule: Module {
             host=\(q(w.host)); port=\(port); path=\(q(path)); re=\(q(w.searchRegex ?? "")); mode=\(mode)
             tmo=\(w.timeout); ct=\(w.connectTimeout); sl=\(w.sleep); delay=\(w.delay); stopping=\(stopping ? 1 : 0)
             local=\(isLoopback(w.host) ? 1 : 0); ips=\(q(" " + w.localAddresses.joined(separator: " ") + " "))
-            excl=\(q(" " + w.excludedAddresses.joined(separator: " ") + " ")); states=\(q(" " + w.activeStates.joined(separator: " ") + " "))
+            excl=\(q(" " + w.excludedAddresses.joined(separator: " ") + " "))
+            states=\(q(" " + w.activeStates.joined(separator: " ") + " "))
             # Centiseconds since boot: a clock that neither jumps nor needs %N (busybox date has none).
             now() {
-                if [ -r /proc/uptime ]; then read -r u _ < /proc/uptime; t=${u%.*}${u#*.}; t=${t#"${t%%[!0]*}"}; echo "${t:-0}"
+                if [ -r /proc/uptime ]; then
+                    read -r u _ < /proc/uptime; t=${u%.*}${u#*.}; t=${t#"${t%%[!0]*}"}; echo "${t:-0}"
                 else echo $(( $(date +%s) * 100 )); fi
             }
             have() { command -v "$1" >/dev/null 2>&1; }
@@ -201,14 +210,16 @@ enum WaitForModule: Module {
             if echo x | grep -P x >/dev/null 2>&1; then gflag=-P; else gflag=-E; fi
             # Which tool can open a TCP connection: bash's /dev/tcp, nc, python3, else (this host
             # only) a LISTEN entry in /proc/net/tcp{,6}.
-            if have bash; then tool=bash; elif have nc; then tool=nc; elif have python3; then tool=python3; else tool=proc; fi
+            if have bash; then tool=bash; elif have nc; then tool=nc
+            elif have python3; then tool=python3; else tool=proc; fi
             if [ "$mode" = port ] && [ "$tool" = proc ] && [ "$local" = 0 ]; then
                 echo "error=checking $host:$port needs bash, nc or python3 on the host"; exit 0; fi
             if [ "$mode" = port ] && [ -n "$re" ] && [ "$tool" != bash ]; then
                 echo "error=search_regex on a port needs bash on the host"; exit 0; fi
             tables() { for f in /proc/net/tcp /proc/net/tcp6; do [ -r "$f" ] && echo "$f"; done; }
             listening() {
-                awk -v p=":$(printf '%04X' "$port")" '$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' $(tables)
+                awk -v p=":$(printf '%04X' "$port")" '
+                    $4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' $(tables)
             }
             active() {
                 awk -v p="$(printf '%04X' "$port")" -v ips="$ips" -v ex="$excl" -v st="$states" '
@@ -225,7 +236,8 @@ enum WaitForModule: Module {
                 bash) limited "$c" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$host" "$port" 2>/dev/null ;;
                 nc) nc -z -w "$c" "$host" "$port" </dev/null >/dev/null 2>&1 ;;
                 python3) python3 -c 'import socket, sys
-            socket.create_connection((sys.argv[1], int(sys.argv[2])), float(sys.argv[3])).close()' "$host" "$port" "$c" 2>/dev/null ;;
+            socket.create_connection((sys.argv[1], int(sys.argv[2])), float(sys.argv[3])).close()' \\
+                    "$host" "$port" "$c" 2>/dev/null ;;
                 *) listening ;;
                 esac
             }
@@ -234,7 +246,8 @@ enum WaitForModule: Module {
                 c=$(left)
                 limited "$c" bash -c 'exec 3<>"/dev/tcp/$0/$1" || exit 1
                     while :; do l=""; IFS= read -r -t "$2" l <&3; rc=$?
-                        if [ -n "$l" ] && printf "%s\\n" "$l" | grep -a "$4" -q -e "$3"; then printf "%s\\n" "$l"; exit 0; fi
+                        if [ -n "$l" ] && printf "%s\\n" "$l" | grep -a "$4" -q -e "$3"; then
+                            printf "%s\\n" "$l"; exit 0; fi
                         [ "$rc" -eq 0 ] || exit 1
                     done' "$host" "$port" "$c" "$re" "$gflag" 2>/dev/null
             }
@@ -246,7 +259,8 @@ enum WaitForModule: Module {
                     else connects; fi ;;
                 path)
                     if [ "$stopping" = 1 ]; then [ ! -e "$path" ]
-                    elif [ -n "$re" ]; then [ -r "$path" ] && matched=$(grep -a "$gflag" -m 1 -e "$re" "$path" 2>/dev/null)
+                    elif [ -n "$re" ]; then
+                        [ -r "$path" ] && matched=$(grep -a "$gflag" -m 1 -e "$re" "$path" 2>/dev/null)
                     else [ -e "$path" ]; fi ;;
                 drained) [ "$(active)" -eq 0 ] ;;
                 esac
@@ -277,7 +291,8 @@ enum WaitForModule: Module {
     /// `^`/`$` per line (Ansible compiles with re.MULTILINE).
     static func pythonRegex(_ pattern: String) throws -> NSRegularExpression {
         let converted = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
-            .replacingOccurrences(of: #"\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)"#, with: #"\\k<$1>"#, options: .regularExpression)
+            .replacingOccurrences(
+                of: #"\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)"#, with: #"\\k<$1>"#, options: .regularExpression)
         return try NSRegularExpression(pattern: converted, options: [.anchorsMatchLines])
     }
 
