@@ -280,6 +280,44 @@ final class WaitForModuleTests: XCTestCase {
             remote.hasSuffix("checking 192.0.2.1:\(server.port) needs bash, nc or python3 on the host"), remote)
     }
 
+    /// Without bash or nc, python3 makes the connection attempt.
+    func testPython3FallbackWithoutBash() throws {
+        let bin = dir + "/pybin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let python = try TestServer.run(["python3", "-c", "import sys; print(sys.executable)"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try FileManager.default.createSymbolicLink(atPath: "\(bin)/python3", withDestinationPath: python)
+        for tool in ["awk", "sleep", "grep", "timeout", "date"] {
+            let target = try TestServer.run(["sh", "-c", "command -v \(tool)"])
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            try FileManager.default.createSymbolicLink(atPath: "\(bin)/\(tool)", withDestinationPath: target)
+        }
+        let server = try TestServer()
+        defer { server.stop() }
+        let closed = try TestServer.freePort()
+        let run = try runPlaybook(
+            """
+            - name: open
+              wait_for: port=\(server.port) timeout=5
+              environment:
+                PATH: \(bin)
+            - name: closed
+              wait_for: port=\(closed) timeout=1
+              environment:
+                PATH: \(bin)
+              ignore_errors: true
+            - name: banner needs bash
+              wait_for: port=\(server.port) search_regex=HTTP timeout=1
+              environment:
+                PATH: \(bin)
+              ignore_errors: true
+            """)
+        XCTAssertEqual(try run.result("open")["failed"], .bool(false))
+        XCTAssertEqual(try run.result("closed")["msg"], .string("Timeout when waiting for 127.0.0.1:\(closed)"))
+        let banner = try XCTUnwrap(try run.result("banner needs bash")["msg"]?.stringValue)
+        XCTAssertTrue(banner.hasSuffix("search_regex on a port needs bash on the host"), banner)
+    }
+
     func testBadArguments() throws {
         let run = try runPlaybook(
             """
@@ -304,6 +342,9 @@ final class WaitForModuleTests: XCTestCase {
             - name: states
               wait_for: port=80 state=drained active_connection_states=OPEN
               ignore_errors: true
+            - name: drained without port
+              wait_for: state=drained
+              ignore_errors: true
             """)
         func msg(_ task: String) throws -> String { try run.result(task)["msg"]?.stringValue ?? "" }
         XCTAssertEqual(try msg("both"), "port and path parameter can not both be passed to wait_for")
@@ -314,6 +355,8 @@ final class WaitForModuleTests: XCTestCase {
         XCTAssertEqual(try msg("regex"), "Invalid regular expression: (unclosed")
         XCTAssertEqual(try msg("exclude"), "exclude_hosts should only be with state=drained")
         XCTAssertEqual(try msg("states"), "unknown active_connection_state (OPEN) defined")
+        XCTAssertEqual(
+            try msg("drained without port"), "wait_for: state=drained needs the port whose connections to wait for")
         let badState = try XCTUnwrap(
             loadError(
                 """

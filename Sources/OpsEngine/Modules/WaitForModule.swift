@@ -108,6 +108,9 @@ enum WaitForModule: Module {
             return .failure(
                 ModuleError("state=\(state) should only be used for checking a port in the wait_for module"))
         }
+        if state == "drained" && port == nil {
+            throw ModuleError("wait_for: state=drained needs the port whose connections to wait for")
+        }
         if args.has("exclude_hosts") && state != "drained" {
             return .failure(ModuleError("exclude_hosts should only be with state=drained"))
         }
