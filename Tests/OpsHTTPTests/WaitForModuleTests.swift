@@ -21,9 +21,9 @@ final class WaitForModuleTests: XCTestCase {
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: body)
     }
 
-    func testPortThatOpensAfterASecond() throws {
+    func testPortThatOpensLater() throws {
         let port = try TestServer.freePort()
-        let late = try TestServer(delayedOn: port, delay: 1)
+        let late = try TestServer(delayedOn: port, delay: 1.5)
         defer { late.stop() }
         let start = Date()
         let run = try runPlaybook(
