@@ -165,6 +165,9 @@ final class URIModuleTests: XCTestCase {
         XCTAssertEqual(stopped["location"], .string(server.base + "/json"))
         XCTAssertEqual(stopped["redirected"], .bool(false))
         XCTAssertEqual(try run.result("post is not redirected by default")["status"], .int(303))
+        let bare = try runPlaybook("- name: no path\n  uri: url=\(server.base)")
+        XCTAssertEqual(try bare.result("no path")["url"], .string(server.base), "reported as given")
+        XCTAssertEqual(try bare.result("no path")["redirected"], .bool(false))
     }
 
     func testBasicAuth() throws {

@@ -146,8 +146,11 @@ enum URIModule: Module {
         values["msg"] = .string(
             ok ? "OK (\(length) bytes)" : "HTTP Error \(response.status): \(response.reason)")
         values["status"] = .int(response.status)
-        values["url"] = .string(response.url)
-        values["redirected"] = .bool(response.url != url)
+        // libcurl normalises the URL it reports ("http://h:80" becomes "http://h:80/"); only a
+        // redirect changes the URL Ansible reports.
+        let redirected = response.redirectCount > 0
+        values["url"] = .string(redirected ? response.url : url)
+        values["redirected"] = .bool(redirected)
         values["elapsed"] = .int(elapsed)
         var cookies = ValueDict()
         for c in response.setCookies {
