@@ -286,12 +286,18 @@ final class URIModuleTests: XCTestCase {
               uri:
                 url: \(server.base)/json
               check_mode: false
+            - name: bad input still fails
+              uri:
+                url: \(server.base)/json
+                status_code: fine
+              ignore_errors: true
             """, check: true)
         XCTAssertEqual(run.code, 0)
         let skipped = try run.outcome("skipped")
         XCTAssertEqual(skipped.status, .skipped)
         XCTAssertEqual(skipped.result.msg, "remote module (uri) does not support check mode")
         XCTAssertEqual(try run.result("forced to run")["status"], .int(200))
+        XCTAssertEqual(try run.outcome("bad input still fails").status, .failed)
     }
 
     func testCreatesAndRemovesOnTheControlNode() throws {

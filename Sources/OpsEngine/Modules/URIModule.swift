@@ -24,12 +24,6 @@ enum URIModule: Module {
         mutuallyExclusive: [["body", "src"]], controlOnly: true)
 
     static func run(_ args: ModuleArguments, _ context: ModuleContext) throws -> ModuleResult {
-        // Ansible's uri declares no check-mode support, so check mode skips it even for a GET.
-        if context.checkMode {
-            var skipped = ModuleResult(msg: "remote module (uri) does not support check mode")
-            skipped.skipped = true
-            return skipped
-        }
         let url = try args.require("url")
         guard let scheme = url.range(of: "://").map({ url[..<$0.lowerBound].lowercased() }),
             scheme == "http" || scheme == "https", url.count > scheme.count + 3
@@ -44,6 +38,17 @@ enum URIModule: Module {
             )
         }
         let statusCodes = try expectedStatusCodes(args)
+        let timeout = Double(try args.int("timeout") ?? 30)
+        guard timeout > 0 else {
+            throw ModuleError("uri: timeout must be a positive number of seconds, got \(timeout)")
+        }
+        // Ansible's uri declares no check-mode support, so check mode skips it even for a GET
+        // (after the arguments are checked, so bad input still fails).
+        if context.checkMode {
+            var skipped = ModuleResult(msg: "remote module (uri) does not support check mode")
+            skipped.skipped = true
+            return skipped
+        }
         if let creates = args.string("creates"), FileManager.default.fileExists(atPath: creates) {
             return ModuleResult(values: ["stdout": .string("skipped, since '\(creates)' exists")])
         }
@@ -85,10 +90,6 @@ enum URIModule: Module {
             request.body = data
         }
         request.headers = headers
-        let timeout = Double(try args.int("timeout") ?? 30)
-        guard timeout > 0 else {
-            throw ModuleError("uri: timeout must be a positive number of seconds, got \(timeout)")
-        }
         // Ansible's timeout is a socket timeout: connecting, or waiting for the next bytes.
         request.connectTimeout = timeout
         request.idleTimeout = timeout
