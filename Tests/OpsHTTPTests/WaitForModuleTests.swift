@@ -122,10 +122,13 @@ final class WaitForModuleTests: XCTestCase {
             - name: never
               wait_for: path=\(dir!)/never.flag timeout=1
               ignore_errors: true
+            - name: home
+              wait_for: path=~/ timeout=1
             """)
         XCTAssertEqual(try gone.result("absent")["state"], .string("absent"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
         XCTAssertEqual(try gone.result("never")["msg"], .string("Timeout when waiting for file \(dir!)/never.flag"))
+        XCTAssertEqual(try gone.result("home")["failed"], .bool(false), "~ is the home directory")
     }
 
     func testSearchRegexInAFileReturnsGroups() throws {

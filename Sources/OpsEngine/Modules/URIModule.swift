@@ -49,10 +49,10 @@ enum URIModule: Module {
             skipped.skipped = true
             return skipped
         }
-        if let creates = args.string("creates"), FileManager.default.fileExists(atPath: creates) {
+        if let creates = localPath(args, "creates"), FileManager.default.fileExists(atPath: creates) {
             return ModuleResult(values: ["stdout": .string("skipped, since '\(creates)' exists")])
         }
-        if let removes = args.string("removes"), !FileManager.default.fileExists(atPath: removes) {
+        if let removes = localPath(args, "removes"), !FileManager.default.fileExists(atPath: removes) {
             return ModuleResult(values: ["stdout": .string("skipped, since '\(removes)' does not exist")])
         }
 
@@ -94,14 +94,14 @@ enum URIModule: Module {
         request.connectTimeout = timeout
         request.idleTimeout = timeout
         request.verifyTLS = try args.bool("validate_certs", default: true)
-        request.caFile = args.string("ca_path")
-        request.clientCert = args.string("client_cert")
-        request.clientKey = args.string("client_key")
+        request.caFile = localPath(args, "ca_path")
+        request.clientCert = localPath(args, "client_cert")
+        request.clientKey = localPath(args, "client_key")
         request.redirects = try redirectPolicy(args)
         request.username = args.string("url_username")
         request.password = args.string("url_password")
         request.forceBasicAuth = try args.bool("force_basic_auth", default: false)
-        request.unixSocket = args.string("unix_socket")
+        request.unixSocket = localPath(args, "unix_socket")
         request.userAgent = args.string("http_agent") ?? "ansible-httpget"
         request.decompress = try args.bool("decompress", default: true)
         request.useProxy = try args.bool("use_proxy", default: true)
@@ -176,6 +176,11 @@ enum URIModule: Module {
             return .failure(values["msg"]!.stringValue!, values)
         }
         return ModuleResult(values: values)
+    }
+
+    /// A control-node path argument with `~` expanded, as Ansible's type path does.
+    static func localPath(_ args: ModuleArguments, _ name: String) -> String? {
+        args.string(name).map { ($0 as NSString).expandingTildeInPath }
     }
 
     /// `status_code`: one code or a list; each must be an integer.

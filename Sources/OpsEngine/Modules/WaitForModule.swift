@@ -198,6 +198,8 @@ enum WaitForModule: Module {
             local=\(isLoopback(w.host) ? 1 : 0); ips=\(q(" " + w.localAddresses.joined(separator: " ") + " "))
             excl=\(q(" " + w.excludedAddresses.joined(separator: " ") + " "))
             states=\(q(" " + w.activeStates.joined(separator: " ") + " "))
+            # `path` is Ansible type path: ~ is the remote user's home.
+            case $path in "~") path=$HOME ;; "~/"*) path="$HOME/${path#"~/"}" ;; esac
             # Centiseconds since boot: a clock that neither jumps nor needs %N (busybox date has none).
             now() {
                 if [ -r /proc/uptime ]; then
