@@ -116,6 +116,9 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "OpsSSHTests", dependencies: ["OpsSSH", "OpsTransport", "OpsCore"], swiftSettings: settings),
+        .testTarget(
+            name: "OpsHTTPTests", dependencies: ["OpsHTTP", "OpsEngine", "OpsCore", "Jinja"],
+            exclude: ["test_server.py"], swiftSettings: settings),
         .testTarget(name: "AnomalyDetectionTests", dependencies: ["AnomalyDetection"], swiftSettings: settings),
         .testTarget(
             name: "DetectionServiceTests",
