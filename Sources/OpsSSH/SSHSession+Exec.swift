@@ -43,34 +43,34 @@ extension SSHSession {
         while true {
             var progressed = false
             // Write before reading: a blocked write may pull in packets that the reads then take.
-            if stdinOpen {
+            // Write until the window or the socket is full (or 4 MB went out), then read: one
+            // packet per turn would cost two idle reads per 32 KB sent.
+            var sentThisTurn = 0
+            writing: while stdinOpen && sentThisTurn < 4 << 20 {
                 if pendingOffset == pending.count {
-                    if let chunk = try stdin?() {
-                        // An empty chunk means "nothing yet" (e.g. waiting for a prompt), not progress.
-                        inputNotReady = chunk.isEmpty
-                        if !chunk.isEmpty {
-                            pending = chunk
-                            pendingOffset = 0
-                            progressed = true
-                        }
-                    } else {
+                    guard let chunk = try stdin?() else {
                         stdinOpen = false
+                        break
                     }
+                    // An empty chunk means "nothing yet" (e.g. waiting for a prompt), not progress.
+                    inputNotReady = chunk.isEmpty
+                    if chunk.isEmpty { break }
+                    pending = chunk
+                    pendingOffset = 0
+                    progressed = true
                 }
-                if stdinOpen && pendingOffset < pending.count {
-                    do {
-                        let written = try pending.withUnsafeBytes { bytes in
-                            try channel.write(
-                                UnsafeRawBufferPointer(rebasing: bytes[pendingOffset...]), operation: operation)
-                        }
-                        if let written {
-                            pendingOffset += written
-                            progressed = true
-                        }
-                    } catch let failure as SSHError where failure.kind != .unreachable {
-                        // The command exited or closed its stdin; what it did not read is dropped, as ssh does.
-                        stdinOpen = false
+                do {
+                    let written = try pending.withUnsafeBytes { bytes in
+                        try channel.write(
+                            UnsafeRawBufferPointer(rebasing: bytes[pendingOffset...]), operation: operation)
                     }
+                    guard let written else { break writing }
+                    pendingOffset += written
+                    sentThisTurn += written
+                    progressed = true
+                } catch let failure as SSHError where failure.kind != .unreachable {
+                    // The command exited or closed its stdin; what it did not read is dropped, as ssh does.
+                    stdinOpen = false
                 }
             }
             if !stdinOpen && !eofSent {
