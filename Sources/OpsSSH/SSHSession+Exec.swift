@@ -21,6 +21,22 @@ extension SSHSession {
         _ command: String, stdin: (() throws -> Data?)? = nil, deadline: Deadline, collectOutput: Bool = true,
         onStdout: ((Data) -> Void)? = nil, onStderr: ((Data) -> Void)? = nil
     ) throws -> SSHExecResult {
+        do {
+            return try runExec(
+                command, stdin: stdin, deadline: deadline, collectOutput: collectOutput, onStdout: onStdout,
+                onStderr: onStderr)
+        } catch {
+            // Abandoned (timeout, error) with a packet half-sent: only the abandoned call could
+            // finish it, so nothing else can be sent on this session again. Start afresh next time.
+            if isSendingBlocked { isBroken = true }
+            throw error
+        }
+    }
+
+    private func runExec(
+        _ command: String, stdin: (() throws -> Data?)? = nil, deadline: Deadline, collectOutput: Bool = true,
+        onStdout: ((Data) -> Void)? = nil, onStderr: ((Data) -> Void)? = nil
+    ) throws -> SSHExecResult {
         let channel = try openSessionChannel(deadline: deadline)
         let operation = "run `\(command.count > 200 ? String(command.prefix(200)) + "…" : command)`"
         try retry(operation, deadline: deadline, kind: .failure) {

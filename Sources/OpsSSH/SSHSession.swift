@@ -18,7 +18,7 @@ public final class SSHSession {
     /// Kept alive as long as the session: the jump-host tunnel carrying it, if any.
     var tunnel: SSHTunnel?
     /// Set once the connection failed underneath; the session must then be thrown away.
-    public private(set) var isBroken = false
+    public internal(set) var isBroken = false
     private var isHandshaken = false
 
     public init(socket: SSHSocket, hostName: String, keepaliveInterval: Int, logger: Logger) throws {
