@@ -47,6 +47,13 @@ final class ProxyJumpTests: XCTestCase {
         let echoed = try transport.exec(ExecRequest("cat", stdin: payload))
         XCTAssertEqual(echoed.stdout, payload)
         for _ in 0..<5 { XCTAssertEqual(try transport.exec(ExecRequest("echo again")).stdoutText, "again\n") }
+        // A one-way stream through the relay, checked on the far side.
+        let local = target.directory.path + "/through-jump.bin"
+        try TestSSHServer.run("/bin/sh", ["-c", "head -c 20000000 /dev/urandom > \(local)"])
+        let remote = target.directory.path + "/through-jump.copy"
+        try transport.upload(file: local, to: remote, mode: 0o644)
+        let expected = try TestSSHServer.run("/usr/bin/sha256sum", [local]).prefix(64)
+        XCTAssertEqual(try transport.exec(ExecRequest("sha256sum \(remote)")).stdoutText.prefix(64), expected)
     }
 
     func testTwoJumpHostsInARow() throws {

@@ -150,3 +150,18 @@ final class SSHConfigTests: XCTestCase {
         XCTAssertEqual(config.options(for: "any"), SSHConfig.HostOptions())
     }
 }
+
+final class TransportFactoryTests: XCTestCase {
+    func testSSHSettingsMakeAnSSHTransport() throws {
+        let transport = try TransportFactory.make(for: ConnectionSettings(name: "web1"), logger: TestSSHServer.logger)
+        XCTAssertTrue(transport is SSHTransport)
+        XCTAssertEqual(transport.hostName, "web1")
+    }
+
+    func testLocalIsRefusedClearlyUntilLocalTransportExists() {
+        let settings = ConnectionSettings(name: "control", kind: .local)
+        XCTAssertThrowsError(try TransportFactory.make(for: settings, logger: TestSSHServer.logger)) { error in
+            XCTAssertEqual("\(error)", "control: create transport failed: connection: local is not available in this build")
+        }
+    }
+}

@@ -105,19 +105,29 @@ final class SSHExecTests: XCTestCase {
             SSHTransport(settings: server.settings(name: "host\(index)"), logger: TestSSHServer.logger)
         }
         let failures = Collected()
-        DispatchQueue.concurrentPerform(iterations: transports.count) { index in
-            do {
-                for round in 0..<10 {
-                    let result = try transports[index].exec(ExecRequest("echo \(index)-\(round)"))
-                    if result.stdoutText != "\(index)-\(round)\n" {
-                        failures.appendError(Data("host\(index): got \(result.stdoutText)".utf8))
+        // A thread per host, as the engine does (concurrentPerform would cap at the core count):
+        // all six sessions are open and busy at once.
+        let group = DispatchGroup()
+        for (index, transport) in transports.enumerated() {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    for round in 0..<10 {
+                        let result = try transport.exec(ExecRequest("echo \(index)-\(round)"))
+                        if result.stdoutText != "\(index)-\(round)\n" {
+                            failures.appendError(Data("host\(index): got \(result.stdoutText)".utf8))
+                        }
                     }
+                } catch {
+                    failures.appendError(Data("host\(index): \(error)".utf8))
                 }
-            } catch {
-                failures.appendError(Data("host\(index): \(error)".utf8))
-            }
+            }.start()
         }
+        XCTAssertEqual(group.wait(timeout: .now() + 120), .success)
         XCTAssertEqual(String(decoding: failures.stderr, as: UTF8.self), "")
+        let connections = try Set(transports.map { try $0.exec(ExecRequest("echo $SSH_CONNECTION")).stdoutText })
+        XCTAssertEqual(connections.count, transports.count, "one session per host")
         transports.forEach { $0.close() }
     }
 }

@@ -20,7 +20,8 @@ final class TestNetworkNamespace {
         let serial = Self.nextSerial()
         name = "opsctl-sshtest-\(getpid())-\(serial)"
         hostInterface = "osshh\(getpid() % 10000)\(serial)"
-        let subnet = "10.213.\(id).\(serial * 4)"
+        // 10.250/16: clear of the lab's 10.213.0.0/24 bridge.
+        let subnet = "10.250.\(id).\(serial * 4)"
         let parts = subnet.split(separator: ".")
         let base = parts.prefix(3).joined(separator: ".")
         let last = Int(parts[3])!
