@@ -1,5 +1,6 @@
 import Foundation
 import OpsCore
+import OpsSSH
 
 /// Command-line choices that beat inventory variables (as `ansible -u USER --private-key K`).
 public struct ConnectionOverrides: Sendable, Equatable {
@@ -43,6 +44,12 @@ extension ConnectionSettings {
     public static func resolve(host: String, vars: VariableSet, overrides: ConnectionOverrides = .init()) throws
         -> ConnectionSettings
     {
+        try resolve(host: host, vars: vars, overrides: overrides, sshConfig: try userSSHConfig())
+    }
+
+    static func resolve(host: String, vars: VariableSet, overrides: ConnectionOverrides, sshConfig: SSHConfig?) throws
+        -> ConnectionSettings
+    {
         func string(_ names: String...) -> String? {
             for n in names { if let v = vars.string(n), !v.isEmpty { return v } }
             return nil
@@ -58,6 +65,7 @@ extension ConnectionSettings {
             return nil
         }
         var settings = ConnectionSettings(name: host)
+        var explicit: ExplicitFields = []
         switch string("ansible_connection") ?? "ssh" {
         case "ssh", "smart", "paramiko", "libssh", "ansible.builtin.ssh": settings.kind = .ssh
         case "local", "ansible.builtin.local": settings.kind = .local
@@ -66,16 +74,24 @@ extension ConnectionSettings {
                 "ansible_connection \"\(other)\" is not supported for host \(host): use ssh or local",
                 at: vars["ansible_connection"]?.origin)
         }
-        settings.address = string("ansible_host", "ansible_ssh_host") ?? host
+        if let address = string("ansible_host", "ansible_ssh_host") {
+            settings.address = address
+            explicit.insert(.address)
+        }
         if let port = string("ansible_port", "ansible_ssh_port") {
             guard let p = Int(port), (1...65535).contains(p) else {
                 throw InputError("ansible_port must be 1-65535, got \"\(port)\"", at: vars["ansible_port"]?.origin)
             }
             settings.port = p
+            explicit.insert(.port)
         }
-        settings.user = string("ansible_user", "ansible_ssh_user") ?? settings.user
+        if let user = string("ansible_user", "ansible_ssh_user") {
+            settings.user = user
+            explicit.insert(.user)
+        }
         if let key = string("ansible_ssh_private_key_file", "ansible_private_key_file") {
             settings.identityFiles = [expandHome(key)]
+            explicit.insert(.identityFiles)
         }
         if let pass = string("opsctl_key_passphrase_env") { settings.passphraseEnvironmentVariable = pass }
 
@@ -105,6 +121,7 @@ extension ConnectionSettings {
                     if value == "accept-new" { settings.hostKeyPolicy = .acceptNew }
                 case "proxyjump":
                     settings.jumpHosts = try value.split(separator: ",").map { try jumpHost(String($0), via: host) }
+                    explicit.insert(.jumpHosts)
                 case "connecttimeout": settings.connectTimeout = Double(value) ?? settings.connectTimeout
                 default: break
                 }
@@ -122,13 +139,30 @@ extension ConnectionSettings {
         if let t = try number("ansible_ssh_timeout", "ansible_timeout") { settings.connectTimeout = t }
         if let t = try number("opsctl_command_timeout") { settings.commandTimeout = t }
 
-        if let u = overrides.user { settings.user = u }
-        if let k = overrides.privateKeyFile { settings.identityFiles = [expandHome(k)] }
+        if let u = overrides.user {
+            settings.user = u
+            explicit.insert(.user)
+        }
+        if let k = overrides.privateKeyFile {
+            settings.identityFiles = [expandHome(k)]
+            explicit.insert(.identityFiles)
+        }
+        // ~/.ssh/config (HostName, User, Port, IdentityFile, ProxyJump) fills in what the
+        // inventory and flags left unsaid, as `ssh -o` options beat the config file.
+        if settings.kind == .ssh, let config = sshConfig {
+            settings = settings.resolved(with: config, explicit: explicit)
+        }
         if let kh = overrides.knownHostsFile { settings.knownHostsFile = expandHome(kh) }
         if let p = overrides.hostKeyPolicy { settings.hostKeyPolicy = p }
         if let t = overrides.connectTimeout { settings.connectTimeout = t }
         if let t = overrides.commandTimeout { settings.commandTimeout = t }
         return settings
+    }
+
+    /// The user's ssh config, read once per process: `$OPSCTL_SSH_CONFIG` (empty: none), else
+    /// `~/.ssh/config` when it exists. A malformed file is an error with file:line:col.
+    static func userSSHConfig() throws -> SSHConfig? {
+        try UserSSHConfig.shared.get()
     }
 
     /// `user@host:port` of a ProxyJump entry.
@@ -152,5 +186,14 @@ extension ConnectionSettings {
         guard path.hasPrefix("~/") else { return path }
         let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
         return home + path.dropFirst()
+    }
+}
+
+private enum UserSSHConfig {
+    static let shared: Result<SSHConfig?, Error> = Result {
+        let env = ProcessInfo.processInfo.environment["OPSCTL_SSH_CONFIG"]
+        let path = env ?? SSHConfig.userConfigPath
+        guard !path.isEmpty, FileManager.default.fileExists(atPath: path) else { return nil }
+        return try SSHConfig.load(path: path)
     }
 }
