@@ -71,7 +71,7 @@ enum FetchModule: Module {
             return result
         }
         result.changed = true
-        result.values["remote_md5sum"] = .none
+        result.values["remote_md5sum"] = Value.none
         guard let content else {
             // Check mode: what would be fetched is not transferred.
             result.values["checksum"] = .string(remoteSum)
