@@ -21,6 +21,7 @@ enum AptModule: Module {
             .init("policy_rc_d", .int), .init("clean", .bool), .init("fail_on_autoremove", .bool),
             .init("update_cache_retries", .int), .init("update_cache_retry_max_delay", .int),
         ],
+        requiredOneOf: [["name", "deb", "update_cache", "upgrade", "autoremove", "autoclean", "clean"]],
         mutuallyExclusive: [["deb", "name"], ["deb", "upgrade"]])
 
     static func run(_ args: ModuleArguments, _ context: ModuleContext) throws -> ModuleResult {
