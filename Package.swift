@@ -106,6 +106,10 @@ let package = Package(
         .testTarget(name: "OpsCoreTests", dependencies: ["OpsCore"], swiftSettings: settings),
         .testTarget(
             name: "OpsSSHTests", dependencies: ["OpsSSH", "OpsTransport", "OpsCore"], swiftSettings: settings),
+        // Playbooks run in-process through PlaybookSession against this machine (ansible_connection: local).
+        .testTarget(
+            name: "OpsEngineTests", dependencies: ["OpsEngine", "OpsCore", "Jinja", "OpsTransport"],
+            swiftSettings: settings),
         .testTarget(name: "AnomalyDetectionTests", dependencies: ["AnomalyDetection"], swiftSettings: settings),
         .testTarget(
             name: "DetectionServiceTests",

@@ -57,6 +57,8 @@ enum AptModule: Module {
         if try args.bool("allow_change_held_packages", default: false) { options += " --allow-change-held-packages" }
         if try args.bool("force", default: false) { options += " --force-yes" }
         if try args.bool("only_upgrade", default: false) { options += " --only-upgrade" }
+        if try args.bool("fail_on_autoremove", default: false) { options += " --no-remove" }
+        let retries = max(try args.int("update_cache_retries") ?? 5, 1)
         let purge = try args.bool("purge", default: false)
 
         var script = """
@@ -72,11 +74,23 @@ enum AptModule: Module {
             fail=0
 
             """
+        if let rc = try args.int("policy_rc_d") {
+            // Ansible's policy_rc_d: a policy-rc.d for the run, so packages do not start (101) their services.
+            script += """
+                if [ "$check" = 0 ]; then
+                  [ ! -e /usr/sbin/policy-rc.d ] || mv /usr/sbin/policy-rc.d /usr/sbin/policy-rc.d.opsctl-saved
+                  printf '#!/bin/sh\\nexit %d\\n' \(rc) > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
+                  trap 'rm -f "$out" "$err" /usr/sbin/policy-rc.d; [ ! -e /usr/sbin/policy-rc.d.opsctl-saved ] || mv /usr/sbin/policy-rc.d.opsctl-saved /usr/sbin/policy-rc.d' EXIT
+                fi
+
+                """
+        }
         if updateCache || validTime > 0 {
             script += """
                 if [ \(updateCache ? 1 : 0) = 1 ] && { [ \(validTime) = 0 ] || [ $(( $(date +%s) - $(cache_time) )) -gt \(validTime) ]; }; then
                   cache_updated=1
-                  if [ "$check" = 0 ]; then apt-get update -q >>"$out" 2>>"$err" || { echo "Failed to update apt cache: $(tail -n 3 "$err")" >&2; exit 1; }; fi
+                  if [ "$check" = 0 ]; then i=0; until apt-get update -q >>"$out" 2>>"$err"; do i=$((i + 1))
+                    [ $i -lt \(retries) ] || { echo "Failed to update apt cache: $(tail -n 3 "$err")" >&2; exit 1; }; sleep $i; done; fi
                 fi
                 echo cache_update_time=$(cache_time)
 
