@@ -10,9 +10,7 @@ final class BlockInFileTests: XCTestCase {
             - name: block
               blockinfile:
                 path: "{{ dir }}/hosts"
-                block: |
-                  10.0.0.1 web1
-                  10.0.0.2 web2
+                block: "10.0.0.1 web1\\n10.0.0.2 web2\\n\\n"
             """
         let first = try s.run(insert)
         XCTAssertEqual(first.task("block").status, .changed, "\(first.failures)")
@@ -22,6 +20,7 @@ final class BlockInFileTests: XCTestCase {
             # BEGIN ANSIBLE MANAGED BLOCK
             10.0.0.1 web1
             10.0.0.2 web2
+
             # END ANSIBLE MANAGED BLOCK
 
             """)
@@ -96,6 +95,13 @@ final class BlockInFileTests: XCTestCase {
             """)
         XCTAssertEqual(run.task("missing").status, .failed)
         XCTAssertEqual(run.task("missing").result.msg, "Path \(s.dir)/none does not exist !")
+        let absent = try s.run("""
+            - name: absent created
+              blockinfile: {path: "{{ dir }}/none", state: absent, create: yes}
+            """)
+        XCTAssertEqual(absent.task("absent created").status, .ok)
+        XCTAssertEqual(absent.task("absent created").result.msg, "File \(s.dir)/none not present")
+        XCTAssertFalse(s.exists("none"))
         XCTAssertTrue(s.loadError("- blockinfile: {block: x}").contains("needs the argument \"path\""))
         XCTAssertTrue(s.loadError("- blockinfile: {path: /x, state: maybe}").contains("must be one of"))
         XCTAssertTrue(s.loadError("- blockinfile: {path: /x, blok: y}").contains("did you mean \"block\""))

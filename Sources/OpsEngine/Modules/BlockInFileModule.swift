@@ -42,6 +42,11 @@ enum BlockInFileModule: Module {
             module: "blockinfile", context)
         var result = outcome.result
         if result.failed { return result }
+        if outcome.keyValues["missing"] == "1" {
+            result.msg = "File \(path) not present"
+            result.values["msg"] = .string(result.msg!)
+            return result
+        }
         let msg = outcome.contentChanged ? outcome.keyValues["msg"] ?? "" : ""
         result.msg = TextFileEditor.message(msg, attributesChanged: outcome.attributesChanged)
         result.values["msg"] = .string(result.msg ?? "")
@@ -53,7 +58,9 @@ enum BlockInFileModule: Module {
     static let program = #"""
         my $m0 = $E{OPS_MARKER0}; my $m1 = $E{OPS_MARKER1}; my $block = $E{OPS_BLOCK};
         my $present = $E{OPS_STATE} eq 'present';
-        my @bl = ($present && length $block) ? ("$m0\n", (map { "$_\n" } split(/\r\n|\r|\n/, $block)), "$m1\n") : ();
+        if (!$present && !$E{OPS_EXISTS}) { print $kv "changed=0\nmissing=1\n"; exit 0 }
+        $block .= "\n" if length $block && $block !~ /\n\z/;
+        my @bl = ($present && length $block) ? ("$m0\n", split(/(?<=\n)/, $block), "$m1\n") : ();
         my $after = $E{OPS_AFTER}; my $before = $E{OPS_BEFORE};
         my ($n0, $n1);
         for my $i (0..$#l) { my $s = strip($l[$i]); $n0 = $i if $s eq $m0; $n1 = $i if $s eq $m1; }
@@ -67,7 +74,7 @@ enum BlockInFileModule: Module {
           } elsif (defined $before) { $n0 = 0 } else { $n0 = scalar @l }
         } elsif ($n0 < $n1) { splice(@l, $n0, $n1 - $n0 + 1) }
         else { splice(@l, $n1, $n0 - $n1 + 1); $n0 = $n1 }
-        if (@bl && $n0 > 0 && $l[$n0 - 1] !~ /\n\z/) { $l[$n0 - 1] .= "\n" }
+        if ($n0 > 0 && $l[$n0 - 1] !~ /\n\z/) { $l[$n0 - 1] .= "\n" }
         if (@bl && $E{OPS_PREPEND} && $n0 != 0 && $l[$n0 - 1] ne "\n") { splice(@l, $n0, 0, "\n"); $n0++ }
         splice(@l, $n0, 0, @bl);
         my $n = $n0 + @bl;

@@ -90,9 +90,10 @@ enum LineInFileModule: Module {
           my @idx = (-1, -1); my ($m, @g, %n);
           if (defined $re) {
             for my $i (0..$#l) { if ($l[$i] =~ $re) { $idx[0] = $i; $m = 1;
-              @g = map { defined $-[$_] ? substr($l[$i], $-[$_], $+[$_] - $-[$_]) : '' } 0..$#+; %n = %+; } }
+              @g = map { defined $-[$_] ? substr($l[$i], $-[$_], $+[$_] - $-[$_]) : '' } 0..$#+; %n = %+;
+              last if $E{OPS_FIRSTMATCH} } }
           } elsif (defined $ss) {
-            for my $i (0..$#l) { if (index($l[$i], $ss) >= 0) { $idx[0] = $i; $m = 1 } }
+            for my $i (0..$#l) { if (index($l[$i], $ss) >= 0) { $idx[0] = $i; $m = 1; last if $E{OPS_FIRSTMATCH} } }
           }
           if (!$m) {
             for my $i (0..$#l) {

@@ -36,6 +36,8 @@ enum TextFileEditor {
 
     /// Exit code the script uses for Ansible's rc=257 ("does not exist") failures.
     private static let missingExit: Int32 = 57
+    /// And for rc=256 ("is a directory").
+    private static let directoryExit: Int32 = 56
 
     static func edit(_ req: Request, module: String, _ context: ModuleContext) throws -> Outcome {
         let q = RemoteScript.q
@@ -46,7 +48,7 @@ enum TextFileEditor {
         var script = """
             check=\(context.checkMode ? 1 : 0); changed=0; d=\(q(req.path))
             \(exports.joined(separator: "\n"))
-            if [ -d "$d" ]; then echo "Path $d is a directory !" >&2; exit 1; fi
+            if [ -d "$d" ]; then echo "Path $d is a directory !" >&2; exit \(directoryExit); fi
             if [ -e "$d" ]; then src="$d"; exists=1; else src=/dev/null; exists=0; fi
 
             """
@@ -99,7 +101,8 @@ enum TextFileEditor {
         if r.exitStatus != 0 {
             let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             var values = ValueDict()
-            values["rc"] = .int(r.exitStatus == missingExit ? 257 : Int(r.exitStatus))
+            values["rc"] = .int(
+                r.exitStatus == missingExit ? 257 : r.exitStatus == directoryExit ? 256 : Int(r.exitStatus))
             let msg = err.isEmpty ? "\(module) \(req.path) failed on \(context.host) (rc=\(r.exitStatus))" : err
             return Outcome(result: .failure(msg, values), keyValues: [:], contentChanged: false, attributesChanged: false)
         }
