@@ -85,12 +85,17 @@ enum AptModule: Module {
 
                 """
         }
+        if deb != nil && state != "present" { throw ModuleError("apt: deb only supports state=present") }
+        // Ansible reads the cache time on every run and updates when asked (or cache_valid_time
+        // is set) and the cache is older than cache_valid_time (always, with 0).
+        script += "echo cache_update_time=$(cache_time)\n"
         if updateCache || validTime > 0 {
             script += """
-                if [ \(updateCache ? 1 : 0) = 1 ] && { [ \(validTime) = 0 ] || [ $(( $(date +%s) - $(cache_time) )) -gt \(validTime) ]; }; then
+                if [ $(( $(date +%s) - $(cache_time) )) -gt \(validTime) ] || [ \(validTime) = 0 ]; then
                   cache_updated=1
                   if [ "$check" = 0 ]; then i=0; until apt-get update -q >>"$out" 2>>"$err"; do i=$((i + 1))
-                    [ $i -lt \(retries) ] || { echo "Failed to update apt cache: $(tail -n 3 "$err")" >&2; exit 1; }; sleep $i; done; fi
+                    [ $i -lt \(retries) ] || { echo "Failed to update apt cache after \(retries) retries: $(tail -n 3 "$err")" >&2; exit 1; }
+                    sleep $i; done; fi
                 fi
                 echo cache_update_time=$(cache_time)
 
@@ -178,7 +183,9 @@ enum AptModule: Module {
             kv[key].flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
         let stdout = decode("stdout_b64"), stderr = decode("stderr_b64")
-        var result = ModuleResult(changed: kv["changed"] == "1" || kv["cache_updated"] == "1")
+        // Updating the cache counts as a change only when it is all the task does, as in Ansible.
+        let onlyCache = names.isEmpty && deb == nil && upgrade == nil
+        var result = ModuleResult(changed: kv["changed"] == "1" || (onlyCache && kv["cache_updated"] == "1"))
         result.values["cache_updated"] = .bool(kv["cache_updated"] == "1")
         result.values["cache_update_time"] = .int(kv["cache_update_time"].flatMap { Int($0) } ?? 0)
         if kv["changed"] == "1" || kv["fail"] == "1" {
