@@ -60,6 +60,9 @@ final class ServiceTests: XCTestCase {
         XCTAssertEqual(run.task("missing").status, .failed)
         XCTAssertEqual(run.task("missing").result.msg,
             "Could not find the requested service opsctl-no-such-unit.service: host")
+        let glob = try s.run("- name: glob\n  systemd: {name: 'nginx*', state: started}")
+        XCTAssertEqual(glob.task("glob").result.msg,
+            "This module does not currently support using glob patterns, found '*' in service name: nginx*")
     }
 
     func testServiceDrivesAnInitScriptWithoutSystemd() throws {

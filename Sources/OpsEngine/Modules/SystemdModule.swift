@@ -49,6 +49,10 @@ enum SystemdModule: Module {
         if req.name == nil && (req.state != nil || req.enabled != nil || req.masked != nil) {
             throw ModuleError("systemd: name is required with state, enabled or masked")
         }
+        if let name = req.name, let glob = ["*", "?", "["].first(where: { name.contains($0) }) {
+            return .failure(
+                "This module does not currently support using glob patterns, found '\(glob)' in service name: \(name)")
+        }
         let r = try context.run(script(req, context))
         return parse(r.stdoutText, r.stderrText, r.exitStatus, req, context)
     }
@@ -65,10 +69,10 @@ enum SystemdModule: Module {
 
             """
         if req.daemonReload {
-            s += "[ \"$check\" = 1 ] || $sc daemon-reload || fail \"failure $? during daemon-reload\"\n"
+            s += "[ \"$check\" = 1 ] || o=$($sc daemon-reload 2>&1) || fail \"failure $? during daemon-reload: $o\"\n"
         }
         if req.daemonReexec {
-            s += "[ \"$check\" = 1 ] || $sc daemon-reexec || fail \"failure $? during daemon-reexec\"\n"
+            s += "[ \"$check\" = 1 ] || o=$($sc daemon-reexec 2>&1) || fail \"failure $? during daemon-reexec: $o\"\n"
         }
         guard let name = req.name else { return s + "echo changed=$changed\n" }
         let force = req.force ? " --force" : ""
@@ -77,9 +81,16 @@ enum SystemdModule: Module {
             u=\(q(name))
             show=$($sc show "$u" 2>/dev/null)
             prop() { printf '%s\\n' "$show" | sed -n "s/^$1=//p" | head -n 1; }
-            load=$(prop LoadState); found=0
+            load=$(prop LoadState); found=0; initd=0; [ ! -x "/etc/init.d/$u" ] || initd=1
             if [ -n "$load" ] && [ "$load" != not-found ]; then found=1
-            elif $sc list-unit-files --no-legend "$u" 2>/dev/null | grep -q .; then found=1; fi
+            elif [ -z "$load" ]; then
+              # show does not answer without a running systemd (chroots, containers being built).
+              case "$($sc is-enabled "$u" 2>/dev/null)" in
+                enabled|enabled-runtime|linked|linked-runtime|masked|masked-runtime|static|indirect|disabled|generated|transient) found=1;;
+                *) ! $sc list-unit-files "$u" >/dev/null 2>&1 || found=1;;
+              esac
+            fi
+            [ $initd = 0 ] || found=1
             missing() { [ $found = 1 ] || fail "Could not find the requested service $u: host"; }
             if [ $found = 1 ] && [ "$load" != masked ] && [ -n "$(prop LoadError)" ]; then
               fail "Error loading unit file '$u': $(prop LoadError)"; fi
@@ -89,7 +100,7 @@ enum SystemdModule: Module {
             s += """
                 if [ "$($sc is-enabled "$u" 2>/dev/null)" = masked ]; then m=1; else m=0; fi
                 if [ $m != \(masked ? 1 : 0) ]; then changed=1
-                  if [ "$check" = 0 ]; then o=$($sc \(masked ? "mask" : "unmask")\(force) "$u" 2>&1) || fail "Unable to \(masked ? "mask" : "unmask") service $u: $o"; fi; fi
+                  if [ "$check" = 0 ]; then $sc \(masked ? "mask" : "unmask")\(force) "$u" >/dev/null 2>&1 || missing; fi; fi
 
                 """
         }
@@ -97,7 +108,10 @@ enum SystemdModule: Module {
             // is-enabled exits 0 for enabled, static, indirect, alias...; Ansible counts indirect and alias as disabled.
             s += """
                 missing
-                e=$($sc is-enabled "$u" 2>/dev/null); if [ $? = 0 ]; then en=1; case "$e" in indirect|alias) en=0;; esac; else en=0; fi
+                e=$($sc is-enabled "$u" 2>/dev/null); erc=$?; en=0
+                if [ $erc = 0 ]; then en=1; case "$e" in indirect|alias) en=0;; esac
+                elif [ $erc = 1 ] && [ $initd = 1 ] && [ \(req.scope == "system" ? 1 : 0) = 1 ]; then
+                  case "$e" in *disabled) ;; *) ! ls /etc/rc[2345].d/S??"$u" >/dev/null 2>&1 || en=1;; esac; fi
                 if [ $en != \(enabled ? 1 : 0) ]; then changed=1
                   if [ "$check" = 0 ]; then o=$($sc \(enabled ? "enable" : "disable")\(force) "$u" 2>&1) || fail "Unable to \(enabled ? "enable" : "disable") service $u: $o"; fi; fi
 
@@ -114,7 +128,12 @@ enum SystemdModule: Module {
             s += """
                 missing
                 act=$(prop ActiveState); \(running); action=""
+                if [ -z "$act" ]; then
+                  [ "$SYSTEMD_OFFLINE" = 1 ] || fail "Service is in unknown state"
+                  echo "warning=Target is a chroot or systemd is offline. This can lead to false positives or prevent the init system tools from working."
+                else
                 \(pick)
+                fi
                 if [ -n "$action" ]; then changed=1
                   if [ "$check" = 0 ]; then o=$($sc $action\(noBlock) "$u" 2>&1) || fail "Unable to $action service $u: $o"; fi; fi
 
@@ -122,6 +141,36 @@ enum SystemdModule: Module {
         }
         s += "echo changed=$changed; echo \(showMarker); printf '%s\\n' \"$show\"\n"
         return s
+    }
+
+    /// `systemctl show` output as Ansible parses it: `Key=value` lines, values trimmed, and only
+    /// `Exec*={ …` values spanning lines until one ends with `}`.
+    static func parseShow(_ text: String) -> ValueDict {
+        var parsed = ValueDict()
+        var key: String?
+        var multi: [String] = []
+        for line in text.components(separatedBy: "\n") {
+            if let k = key {
+                multi.append(line)
+                if line.trimmingCharacters(in: .whitespaces).hasSuffix("}") {
+                    parsed[k] = .string(multi.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
+                    multi = []
+                    key = nil
+                }
+                continue
+            }
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            let k = String(line[..<eq]), v = String(line[line.index(after: eq)...])
+            if k.hasPrefix("Exec"), v.trimmingCharacters(in: .whitespaces).hasPrefix("{"),
+                !v.trimmingCharacters(in: .whitespaces).hasSuffix("}")
+            {
+                key = k
+                multi = [v]
+                continue
+            }
+            parsed[k] = .string(v.trimmingCharacters(in: .whitespaces))
+        }
+        return parsed
     }
 
     /// The result Ansible's systemd module returns: name, changed, status, and state/enabled when asked.
@@ -139,20 +188,8 @@ enum SystemdModule: Module {
         var result = ModuleResult(changed: kv["changed"] == "1")
         guard let name = req.name else { return result }
         result.values["name"] = .string(name)
-        var status = ValueDict()
-        if parts.count > 1 {
-            var last: String?
-            for line in parts[1].split(separator: "\n", omittingEmptySubsequences: true) {
-                if let eq = line.firstIndex(of: "=") {
-                    let key = String(line[..<eq])
-                    status[key] = .string(String(line[line.index(after: eq)...]))
-                    last = key
-                } else if let key = last, case .string(let v)? = status[key] {
-                    status[key] = .string(v + "\n" + line)
-                }
-            }
-        }
-        result.values["status"] = .dict(status)
+        result.values["status"] = .dict(parts.count > 1 ? parseShow(parts[1]) : ValueDict())
+        if let w = kv["warning"] { result.warnings.append(w) }
         if let state = req.state {
             result.values["state"] = .string(state == "restarted" || state == "reloaded" ? "started" : state)
         }
