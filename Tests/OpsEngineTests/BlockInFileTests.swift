@@ -72,6 +72,18 @@ final class BlockInFileTests: XCTestCase {
         XCTAssertNil(second.task("custom").string("backup_file"))
     }
 
+    func testBlockLargerThanOneCommandLineArgument() throws {
+        let s = try Scratch()
+        try s.write("big", "head\n")
+        let lines = (0..<20_000).map { "allow 10.\($0 / 256 % 256).\($0 % 256).0/24;" }
+        let run = try s.run("""
+            - name: big
+              blockinfile: {path: "{{ dir }}/big", block: "{{ lines | join('\\n') }}"}
+            """, extraVars: ["lines": .list(lines.map { .string($0) })])
+        XCTAssertEqual(run.task("big").status, .changed, "\(run.failures)")
+        XCTAssertEqual(s.read("big")?.split(separator: "\n").count, 20_003)
+    }
+
     func testCheckAndDiff() throws {
         let s = try Scratch()
         try s.write("f", "a\n")

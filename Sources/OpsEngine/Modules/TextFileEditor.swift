@@ -44,10 +44,15 @@ enum TextFileEditor {
         if let validate = req.validate, !validate.contains("%s") {
             throw ModuleError("\(module): validate must contain %s: \(validate)")
         }
-        let exports = req.parameters.sorted { $0.key < $1.key }.map { "export \($0.key)=\(q($0.value))" }
+        // Parameters travel on stdin (NUL-separated pairs), not in the command line: a block or
+        // line of any size fits, where one argument is capped at 128 KiB.
+        var stdin = Data()
+        for (k, v) in req.parameters.sorted(by: { $0.key < $1.key }) {
+            stdin.append(Data(k.utf8) + Data([0]) + Data(v.utf8) + Data([0]))
+        }
         var script = """
             check=\(context.checkMode ? 1 : 0); changed=0; d=\(q(req.path))
-            \(exports.joined(separator: "\n"))
+            pf=$(mktemp) || exit 1; trap 'rm -f "$pf"' EXIT; cat > "$pf"; export OPS_PARAMS="$pf"
             if [ -d "$d" ]; then echo "Path $d is a directory !" >&2; exit \(directoryExit); fi
             if [ -e "$d" ]; then src="$d"; exists=1; else src=/dev/null; exists=0; fi
 
@@ -97,7 +102,7 @@ enum TextFileEditor {
             """
         script += RemoteScript.attributes(mode: req.mode, owner: req.owner, group: req.group)
         script += "echo attrs_changed=$changed\n"
-        let r = try context.run(script)
+        let r = try context.run(script, stdin: stdin)
         if r.exitStatus != 0 {
             let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             var values = ValueDict()
@@ -137,6 +142,8 @@ enum TextFileEditor {
         my $text = do { local $/; <STDIN> }; $text = '' unless defined $text;
         my @l = split /(?<=\n)/, $text;
         my %E = %ENV;
+        if (defined $ENV{OPS_PARAMS}) { open(my $pf, '<', $ENV{OPS_PARAMS}) or die "$ENV{OPS_PARAMS}: $!\n";
+          my @p = split /\0/, do { local $/; <$pf> } // '', -1; pop @p if @p % 2; %E = (%E, @p) }
         sub rx { my ($name, $what) = @_; my $p = $E{$name}; my $r = eval { qr/$p/ };
           if (!defined $r) { my $e = $@; $e =~ s/ at -e line.*//s; $e =~ s/\s+\z//;
             print STDERR "$what \"$p\" is not a valid regular expression: $e\n"; exit 2 } $r }
