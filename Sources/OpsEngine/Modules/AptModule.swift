@@ -35,14 +35,16 @@ enum AptModule: Module {
         let autoremove = try args.bool("autoremove", default: false)
         let cleaning = try args.bool("autoclean", default: false) || args.bool("clean", default: false)
         guard !names.isEmpty || deb != nil || updateCache || upgrade != nil || autoremove || cleaning else {
-            throw ModuleError("apt: one of the following is required: name, package, deb, update_cache, upgrade, autoremove")
+            throw ModuleError(
+                "apt: one of the following is required: name, package, deb, update_cache, upgrade, autoremove")
         }
         var options = "-y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
         options += " -o DPkg::Lock::Timeout=\(try args.int("lock_timeout") ?? 60)"
         if let dpkg = args.string("dpkg_options") {
             options = "-y" + dpkg.split(separator: ",").map { " -o Dpkg::Options::=--\($0)" }.joined()
         }
-        if let rec = try args.value("install_recommends").map({ _ in try args.bool("install_recommends", default: true) }) {
+        if args.has("install_recommends") {
+            let rec = try args.bool("install_recommends", default: true)
             options += rec ? " -o APT::Install-Recommends=yes" : " --no-install-recommends"
         }
         if let release = args.string("default_release") {
@@ -67,9 +69,15 @@ enum AptModule: Module {
             trap 'rm -f "$out" "$err"' EXIT
             opts=\(q(options))
             stamp=/var/lib/apt/periodic/update-success-stamp
-            cache_time() { if [ -e "$stamp" ]; then stat -c %Y "$stamp"; elif [ -e /var/lib/apt/lists ]; then stat -c %Y /var/lib/apt/lists; else echo 0; fi; }
+            cache_time() {
+              if [ -e "$stamp" ]; then stat -c %Y "$stamp"
+              elif [ -e /var/lib/apt/lists ]; then stat -c %Y /var/lib/apt/lists; else echo 0; fi
+            }
             # Runs apt-get for real, or as a simulation in check mode; the output is what the task returns.
-            aptget() { if [ "$check" = 1 ]; then apt-get -s $opts "$@"; else apt-get $opts "$@"; fi >>"$out" 2>>"$err" || { echo "cmd=apt-get $opts $*"; fail=1; }; }
+            aptget() {
+              if [ "$check" = 1 ]; then apt-get -s $opts "$@"; else apt-get $opts "$@"; fi >>"$out" 2>>"$err" ||
+                { echo "cmd=apt-get $opts $*"; fail=1; }
+            }
             installed() { [ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | cut -c1-2)" = ii ]; }
             fail=0
 
@@ -80,7 +88,9 @@ enum AptModule: Module {
                 if [ "$check" = 0 ]; then
                   [ ! -e /usr/sbin/policy-rc.d ] || mv /usr/sbin/policy-rc.d /usr/sbin/policy-rc.d.opsctl-saved
                   printf '#!/bin/sh\\nexit %d\\n' \(rc) > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
-                  trap 'rm -f "$out" "$err" /usr/sbin/policy-rc.d; [ ! -e /usr/sbin/policy-rc.d.opsctl-saved ] || mv /usr/sbin/policy-rc.d.opsctl-saved /usr/sbin/policy-rc.d' EXIT
+                  saved=/usr/sbin/policy-rc.d.opsctl-saved
+                  trap 'rm -f "$out" "$err" /usr/sbin/policy-rc.d
+                    [ ! -e $saved ] || mv $saved /usr/sbin/policy-rc.d' EXIT
                 fi
 
                 """
@@ -94,7 +104,8 @@ enum AptModule: Module {
                 if [ $(( $(date +%s) - $(cache_time) )) -gt \(validTime) ] || [ \(validTime) = 0 ]; then
                   cache_updated=1
                   if [ "$check" = 0 ]; then i=0; until apt-get update -q >>"$out" 2>>"$err"; do i=$((i + 1))
-                    [ $i -lt \(retries) ] || { echo "Failed to update apt cache after \(retries) retries: $(tail -n 3 "$err")" >&2; exit 1; }
+                    [ $i -lt \(retries) ] ||
+                      { echo "Failed to update apt cache after \(retries) retries: $(tail -n 3 "$err")" >&2; exit 1; }
                     sleep $i; done; fi
                 fi
                 echo cache_update_time=$(cache_time)
@@ -105,8 +116,10 @@ enum AptModule: Module {
             script += """
                 deb=\(q(deb)); case "$deb" in /*) ;; *) deb="./$deb";; esac
                 [ -f "$deb" ] || { echo "Unable to install package: $deb does not exist" >&2; exit 1; }
-                pkg=$(dpkg-deb -f "$deb" Package) && ver=$(dpkg-deb -f "$deb" Version) || { echo "Unable to install package: $deb is not a Debian package" >&2; exit 1; }
-                if ! installed "$pkg" || [ "$(dpkg-query -W -f='${Version}' "$pkg")" != "$ver" ]; then changed=1; aptget install "$deb"; fi
+                pkg=$(dpkg-deb -f "$deb" Package) && ver=$(dpkg-deb -f "$deb" Version) ||
+                  { echo "Unable to install package: $deb is not a Debian package" >&2; exit 1; }
+                if ! installed "$pkg" || [ "$(dpkg-query -W -f='${Version}' "$pkg")" != "$ver" ]; then
+                  changed=1; aptget install "$deb"; fi
 
                 """
         }
@@ -120,11 +133,15 @@ enum AptModule: Module {
                     for p in "$@"; do
                       n=${p%%=*}
                       if installed "$n"; then
-                        case "$p" in *=*) v=$(dpkg-query -W -f='${Version}' "$n"); case "$v" in ${p#*=}) continue;; esac;; *) continue;; esac
+                        case "$p" in
+                          *=*) v=$(dpkg-query -W -f='${Version}' "$n"); case "$v" in ${p#*=}) continue;; esac;;
+                          *) continue;;
+                        esac
                       fi
                       todo="$todo $p"
                     done
-                    if [ -n "$todo" ]; then changed=1; aptget install $todo\(state == "fixed" ? " --fix-broken" : ""); fi
+                    if [ -n "$todo" ]; then
+                      changed=1; aptget install $todo\(state == "fixed" ? " --fix-broken" : ""); fi
 
                     """
             case "latest":
@@ -162,12 +179,14 @@ enum AptModule: Module {
         }
         if autoremove {
             script += """
-                if apt-get -s autoremove\(purge ? " --purge" : "") 2>>"$err" | grep -q '^Remv '; then changed=1; aptget autoremove\(purge ? " --purge" : ""); fi
+                if apt-get -s autoremove\(purge ? " --purge" : "") 2>>"$err" | grep -q '^Remv '; then
+                  changed=1; aptget autoremove\(purge ? " --purge" : ""); fi
 
                 """
         }
-        if try args.bool("autoclean", default: false) { script += "[ \"$check\" = 1 ] || apt-get -q autoclean >>\"$out\" 2>>\"$err\"\n" }
-        if try args.bool("clean", default: false) { script += "[ \"$check\" = 1 ] || apt-get -q clean >>\"$out\" 2>>\"$err\"\n" }
+        for verb in ["autoclean", "clean"] where try args.bool(verb, default: false) {
+            script += "[ \"$check\" = 1 ] || apt-get -q \(verb) >>\"$out\" 2>>\"$err\"\n"
+        }
         script += """
             echo changed=$changed; echo cache_updated=$cache_updated; echo fail=$fail
             echo "stdout_b64=$(base64 -w0 < "$out")"; echo "stderr_b64=$(base64 -w0 < "$err")"
@@ -204,7 +223,8 @@ enum AptModule: Module {
             if let first = missing.first {
                 result.msg = "No package matching '\(first)' is available"
             } else {
-                result.msg = "'\(kv["cmd"] ?? "apt-get")' failed: \(stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
+                let err = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+                result.msg = "'\(kv["cmd"] ?? "apt-get")' failed: \(err)"
             }
             result.values["rc"] = .int(100)
         }

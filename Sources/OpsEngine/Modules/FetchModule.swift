@@ -36,7 +36,8 @@ enum FetchModule: Module {
             if [ ! -r "$p" ]; then echo remote=2; exit 0; fi
             sum=$(sha1sum < "$p" | cut -c1-40) || { echo remote=0; exit 0; }
             echo "remote_checksum=$sum"
-            if [ "$sum" != \(localSum) ] && [ \(context.checkMode ? 1 : 0) = 0 ]; then printf '\\n--opsctl-fetch-content--\\n'; exec cat "$p"; fi
+            if [ "$sum" != \(localSum) ] && [ \(context.checkMode ? 1 : 0) = 0 ]; then
+              printf '\\n--opsctl-fetch-content--\\n'; exec cat "$p"; fi
             """
         let r = try context.run(script)
         try RemoteScript.check(r, context, "fetch \(src)")
@@ -49,7 +50,8 @@ enum FetchModule: Module {
         if let code = kv["remote"] {
             let messages = [
                 "0": "unable to calculate the checksum of the remote file", "1": "the remote file does not exist",
-                "2": "no read permission on remote file", "3": "remote file is a directory, fetch cannot work on directories",
+                "2": "no read permission on remote file",
+                "3": "remote file is a directory, fetch cannot work on directories",
             ]
             var result = ModuleResult(msg: messages[code] ?? "fetch failed")
             result.values["file"] = .string(src)

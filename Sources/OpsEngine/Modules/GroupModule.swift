@@ -27,7 +27,8 @@ enum GroupModule: Module {
         if state == "absent" {
             script += """
                 if [ -n "$line" ]; then changed=1
-                  [ "$check" = 1 ] || o=$(groupdel\(try args.bool("force", default: false) ? " -f" : "") "$n" 2>&1) || fail "$o"; fi
+                  [ "$check" = 1 ] || o=$(groupdel\(try args.bool("force", default: false) ? " -f" : "") "$n" 2>&1) ||
+                      fail "$o"; fi
                 echo changed=$changed
 
                 """
@@ -46,7 +47,9 @@ enum GroupModule: Module {
             if let gid {
                 script += """
                     elif [ "$(echo "$line" | cut -d: -f3)" != \(gid) ]; then changed=1
-                      [ "$check" = 1 ] || o=$(groupmod -g \(gid)\(try args.bool("non_unique", default: false) ? " -o" : "") "$n" 2>&1) || fail "$o"
+                      [ "$check" = 1 ] ||
+                        o=$(groupmod -g \(gid)\(try args.bool("non_unique", default: false) ? " -o" : "") "$n" 2>&1) ||
+                          fail "$o"
 
                     """
             }

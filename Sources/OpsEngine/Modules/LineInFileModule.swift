@@ -17,7 +17,9 @@ enum LineInFileModule: Module {
             .init("others"), .init("seuser"), .init("serole"), .init("setype"), .init("selevel"),
             .init("attributes", aliases: ["attr"]),
         ],
-        mutuallyExclusive: [["insertbefore", "insertafter"], ["regexp", "search_string"], ["backrefs", "search_string"]],
+        mutuallyExclusive: [
+            ["insertbefore", "insertafter"], ["regexp", "search_string"], ["backrefs", "search_string"],
+        ],
         requiredIf: [
             .init("state", "present", ["line"]), .init("backrefs", "true", ["regexp"]),
             .init("state", "absent", ["regexp", "search_string", "line"], anyOf: true),
@@ -33,7 +35,9 @@ enum LineInFileModule: Module {
         if let search = args.string("search_string") { params["OPS_SEARCH"] = search }
         if state == "present" {
             guard args.has("line") else { throw ModuleError("lineinfile: line is required with state=present") }
-            if backrefs && !args.has("regexp") { throw ModuleError("lineinfile: regexp is required with backrefs=true") }
+            if backrefs && !args.has("regexp") {
+                throw ModuleError("lineinfile: regexp is required with backrefs=true")
+            }
             let after = args.string("insertafter"), before = args.string("insertbefore")
             if let after { params["OPS_AFTER"] = after }
             if let before { params["OPS_BEFORE"] = before }
@@ -56,7 +60,8 @@ enum LineInFileModule: Module {
         if result.failed { return result }
         let kv = outcome.keyValues
         let msg = kv["msg"] ?? ""
-        result.msg = TextFileEditor.message(outcome.contentChanged ? msg : "", attributesChanged: outcome.attributesChanged)
+        result.msg = TextFileEditor.message(
+            outcome.contentChanged ? msg : "", attributesChanged: outcome.attributesChanged)
         if msg == "file not present" { result.msg = msg }
         result.values["msg"] = .string(result.msg ?? "")
         result.values["backup"] = .string(kv["backup_file"] ?? "")

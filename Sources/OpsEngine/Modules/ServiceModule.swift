@@ -30,7 +30,8 @@ enum ServiceModule: Module {
         case "systemd": script = "echo manager=systemd\n" + systemd
         case "sysvinit", "sysv", "service": script = "echo manager=sysv\n" + sysv
         case "auto":
-            script = "if [ -d /run/systemd/system ]; then echo manager=systemd\n\(systemd)\nelse echo manager=sysv\n\(sysv)\nfi\n"
+            script = "if [ -d /run/systemd/system ]; then echo manager=systemd\n\(systemd)\n"
+                + "else echo manager=sysv\n\(sysv)\nfi\n"
         default: throw ModuleError("service: use must be auto, systemd or sysvinit, got \"\(use)\"")
         }
         let r = try context.run(script)
@@ -63,7 +64,9 @@ enum ServiceModule: Module {
         var s = """
             check=\(context.checkMode ? 1 : 0); changed=0; n=\(q(name)); s="/etc/init.d/$n"
             fail() { echo "$1" >&2; exit 1; }
-            [ -x "$s" ] || fail "cannot find 'service' binary or init script for service $n, possible typo in service name?, aborting"
+            [ -x "$s" ] ||
+              fail "cannot find 'service' binary or init script for service $n, \
+              possible typo in service name?, aborting"
             act() { [ "$check" = 1 ] && return 0; o=$("$s" "$1"\(extra) 2>&1) || fail "Unable to $1 service $n: $o"; }
 
             """
@@ -72,7 +75,8 @@ enum ServiceModule: Module {
             switch state {
             case "started": s += "\(running) || { changed=1; act start; }\n"
             case "stopped": s += "if \(running); then changed=1; act stop; fi\n"
-            case "restarted": s += "changed=1; if \(running); then act stop; fi; [ \"$check\" = 1 ] || sleep \(sleep); act start\n"
+            case "restarted":
+                s += "changed=1; if \(running); then act stop; fi; [ \"$check\" = 1 ] || sleep \(sleep); act start\n"
             default: s += "changed=1; act reload\n"
             }
         }
@@ -81,7 +85,9 @@ enum ServiceModule: Module {
                 if ls /etc/rc[2345].d/S[0-9][0-9]"$n" >/dev/null 2>&1; then en=1; else en=0; fi
                 if [ $en != \(enabled ? 1 : 0) ]; then changed=1
                   if [ "$check" = 0 ]; then
-                    \(enabled ? "o=$(update-rc.d \"$n\" defaults 2>&1 && update-rc.d \"$n\" enable 2>&1)" : "o=$(update-rc.d \"$n\" disable 2>&1)") || fail "Unable to \(enabled ? "enable" : "disable") service $n: $o"
+                    \(enabled ? "o=$(update-rc.d \"$n\" defaults 2>&1 && update-rc.d \"$n\" enable 2>&1)"
+                        : "o=$(update-rc.d \"$n\" disable 2>&1)") ||
+                      fail "Unable to \(enabled ? "enable" : "disable") service $n: $o"
                   fi; fi
 
                 """

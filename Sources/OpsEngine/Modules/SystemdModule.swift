@@ -86,7 +86,8 @@ enum SystemdModule: Module {
             elif [ -z "$load" ]; then
               # show does not answer without a running systemd (chroots, containers being built).
               case "$($sc is-enabled "$u" 2>/dev/null)" in
-                enabled|enabled-runtime|linked|linked-runtime|masked|masked-runtime|static|indirect|disabled|generated|transient) found=1;;
+                enabled|enabled-runtime|linked|linked-runtime|masked|masked-runtime|static|indirect|disabled|generated|\
+                    transient) found=1;;
                 *) ! $sc list-unit-files "$u" >/dev/null 2>&1 || found=1;;
               esac
             fi
@@ -100,12 +101,14 @@ enum SystemdModule: Module {
             s += """
                 if [ "$($sc is-enabled "$u" 2>/dev/null)" = masked ]; then m=1; else m=0; fi
                 if [ $m != \(masked ? 1 : 0) ]; then changed=1
-                  if [ "$check" = 0 ]; then $sc \(masked ? "mask" : "unmask")\(force) "$u" >/dev/null 2>&1 || missing; fi; fi
+                  if [ "$check" = 0 ]; then
+                      $sc \(masked ? "mask" : "unmask")\(force) "$u" >/dev/null 2>&1 || missing; fi; fi
 
                 """
         }
         if let enabled = req.enabled {
-            // is-enabled exits 0 for enabled, static, indirect, alias...; Ansible counts indirect and alias as disabled.
+            // is-enabled exits 0 for enabled, static, indirect, alias...; Ansible counts indirect and alias
+            // as disabled.
             s += """
                 missing
                 e=$($sc is-enabled "$u" 2>/dev/null); erc=$?; en=0
@@ -113,7 +116,8 @@ enum SystemdModule: Module {
                 elif [ $erc = 1 ] && [ $initd = 1 ] && [ \(req.scope == "system" ? 1 : 0) = 1 ]; then
                   case "$e" in *disabled) ;; *) ! ls /etc/rc[2345].d/S??"$u" >/dev/null 2>&1 || en=1;; esac; fi
                 if [ $en != \(enabled ? 1 : 0) ]; then changed=1
-                  if [ "$check" = 0 ]; then o=$($sc \(enabled ? "enable" : "disable")\(force) "$u" 2>&1) || fail "Unable to \(enabled ? "enable" : "disable") service $u: $o"; fi; fi
+                  if [ "$check" = 0 ]; then o=$($sc \(enabled ? "enable" : "disable")\(force) "$u" 2>&1) ||
+                      fail "Unable to \(enabled ? "enable" : "disable") service $u: $o"; fi; fi
 
                 """
         }
@@ -130,12 +134,14 @@ enum SystemdModule: Module {
                 act=$(prop ActiveState); \(running); action=""
                 if [ -z "$act" ]; then
                   [ "$SYSTEMD_OFFLINE" = 1 ] || fail "Service is in unknown state"
-                  echo "warning=Target is a chroot or systemd is offline. This can lead to false positives or prevent the init system tools from working."
+                  echo "warning=Target is a chroot or systemd is offline. This can lead to false positives or prevent \
+                  the init system tools from working."
                 else
                 \(pick)
                 fi
                 if [ -n "$action" ]; then changed=1
-                  if [ "$check" = 0 ]; then o=$($sc $action\(noBlock) "$u" 2>&1) || fail "Unable to $action service $u: $o"; fi; fi
+                  if [ "$check" = 0 ]; then
+                      o=$($sc $action\(noBlock) "$u" 2>&1) || fail "Unable to $action service $u: $o"; fi; fi
 
                 """
         }

@@ -72,7 +72,7 @@ enum TextFileEditor {
             printf '%s\\n' "$out"
             case "$out" in changed=1*)
               changed=1
-              \(context.diffMode ? "[ -f \"$d\" ] && echo \"before_b64=$(base64 -w0 < \"$d\")\"; echo \"after_b64=$(base64 -w0 < \"$t\")\"" : ":")
+              \(context.diffMode ? diffLines : ":")
               if [ "$check" = 1 ]; then rm -f "$t"; else
                 if [ -e "$d" ]; then chmod --reference="$d" "$t"; chown --reference="$d" "$t" 2>/dev/null
                 else chmod $(printf '%o' $((0666 & ~$(umask)))) "$t"; fi
@@ -88,7 +88,8 @@ enum TextFileEditor {
         }
         if req.backup {
             script += """
-                    if [ -f "$d" ]; then b="$d.$$.$(date +%Y-%m-%d@%H:%M:%S~)"; cp -p "$d" "$b" && echo "backup_file=$b"; fi
+                    if [ -f "$d" ]; then b="$d.$$.$(date +%Y-%m-%d@%H:%M:%S~)"
+                      cp -p "$d" "$b" && echo "backup_file=$b"; fi
 
                 """
         }
@@ -109,7 +110,8 @@ enum TextFileEditor {
             values["rc"] = .int(
                 r.exitStatus == missingExit ? 257 : r.exitStatus == directoryExit ? 256 : Int(r.exitStatus))
             let msg = err.isEmpty ? "\(module) \(req.path) failed on \(context.host) (rc=\(r.exitStatus))" : err
-            return Outcome(result: .failure(msg, values), keyValues: [:], contentChanged: false, attributesChanged: false)
+            return Outcome(
+                result: .failure(msg, values), keyValues: [:], contentChanged: false, attributesChanged: false)
         }
         let kv = RemoteScript.keyValues(r.stdoutText)
         let contentChanged = kv["content_changed"] == "1"
@@ -127,6 +129,10 @@ enum TextFileEditor {
         return Outcome(
             result: result, keyValues: kv, contentChanged: contentChanged, attributesChanged: attributesChanged)
     }
+
+    /// Before and after as base64 lines, for `--diff`.
+    static let diffLines = #"[ -f "$d" ] && echo "before_b64=$(base64 -w0 < "$d")"; "#
+        + #"echo "after_b64=$(base64 -w0 < "$t")""#
 
     /// Ansible's `check_file_attrs` wording: "line added and ownership, perms or SE linux context changed".
     static func message(_ msg: String, attributesChanged: Bool) -> String {

@@ -38,6 +38,8 @@ enum UnarchiveModule: Module {
         opts += (args.stringList("exclude") ?? []).map { " --exclude=" + q($0) }.joined()
         let include = (args.stringList("include") ?? []).map(q).joined(separator: " ")
         let drain = remote ? ":" : "cat >/dev/null"
+        let noHandler = "Failed to find handler for \"\(src)\". "
+            + "Make sure the required command to extract the file is installed."
         // What `tar --diff` reports that means "not unpacked yet"; mode/owner/group differences
         // do not count when the task sets them anyway (Ansible's is_unarchived).
         var differs = ["Mod time differs", "Contents differ", "Size differs", "No such file", "Cannot stat",
@@ -67,19 +69,25 @@ enum UnarchiveModule: Module {
               28b52ffd*) h=TarZstdArchive;; 504b0304*) h=ZipArchive;;
               *) if tar -tf "$a" >/dev/null 2>&1; then h=TarArchive; else h=""; fi;;
             esac
-            [ -n "$h" ] || fail \(q("Failed to find handler for \"\(src)\". Make sure the required command to extract the file is installed."))
+            [ -n "$h" ] || fail \(q(noHandler))
             echo handler=$h
             if [ $h = ZipArchive ]; then
               command -v unzip >/dev/null || fail "Unable to find required 'unzip' binary in the path"
               unzip -Z1 "$a" \(include) > "$list" || fail "could not list $a"
               same=1
-              while IFS= read -r f; do case "$f" in */) [ -d "$dest/$f" ] || same=0;; *) unzip -p "$a" "$f" | cmp -s - "$dest/$f" || same=0;; esac
+              while IFS= read -r f; do
+                case "$f" in
+                  */) [ -d "$dest/$f" ] || same=0;;
+                  *) unzip -p "$a" "$f" | cmp -s - "$dest/$f" || same=0;;
+                esac
                 [ $same = 1 ] || break; done < "$list"
               cmd="unzip -o $a -d $dest"
               extract() { unzip -o "$a" \(include) -d "$dest"; }
             else
               tar -tf "$a" \(opts) \(include) > "$list" || fail "could not list $a"
-              dout=$(tar --diff -C "$dest" \(opts.isEmpty ? "" : "--show-transformed-names ")\(opts) -f "$a" \(include) 2>&1)
+              dout=$(tar --diff -C "$dest" \(opts.isEmpty ? "" : "--show-transformed-names ")\(opts) \
+                -f "$a" \(include) \
+                2>&1)
               if printf '%s\\n' "$dout" | grep -qE \(q(differs.joined(separator: "|"))); then same=0; else same=1; fi
               cmd="tar --extract -C $dest \(opts) -f $a"
               extract() { tar --extract -C "$dest" \(opts) -f "$a" \(include); }

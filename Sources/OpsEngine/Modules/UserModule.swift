@@ -110,12 +110,16 @@ enum UserModule: Module {
 
         var mod = "set --\nIFS=: read -r _ _ cuid cgid cgecos chome cshell <<EOF\n$line\nEOF\n"
         if let uid = try args.int("uid") {
-            mod += "[ \"$cuid\" = \(uid) ] || set -- \"$@\" -u \(uid)\(try args.bool("non_unique", default: false) ? " -o" : "")\n"
+            let o = try args.bool("non_unique", default: false) ? " -o" : ""
+            mod += "[ \"$cuid\" = \(uid) ] || set -- \"$@\" -u \(uid)\(o)\n"
         }
         if args.has("group") { mod += "[ \"$cgid\" = \"$wgid\" ] || set -- \"$@\" -g \"$g\"\n" }
-        if let comment = args.string("comment") { mod += "[ \"$cgecos\" = \(q(comment)) ] || set -- \"$@\" -c \(q(comment))\n" }
+        if let comment = args.string("comment") {
+            mod += "[ \"$cgecos\" = \(q(comment)) ] || set -- \"$@\" -c \(q(comment))\n"
+        }
         if let home = args.string("home") {
-            mod += "[ \"$chome\" = \(q(home)) ] || set -- \"$@\" -d \(q(home))\(try args.bool("move_home", default: false) ? " -m" : "")\n"
+            let m = try args.bool("move_home", default: false) ? " -m" : ""
+            mod += "[ \"$chome\" = \(q(home)) ] || set -- \"$@\" -d \(q(home))\(m)\n"
         }
         if let shell = args.string("shell") { mod += "[ \"$cshell\" = \(q(shell)) ] || set -- \"$@\" -s \(q(shell))\n" }
         if let password = args.string("password"), args.string("update_password") ?? "always" == "always" {
@@ -129,10 +133,14 @@ enum UserModule: Module {
             let append = try args.bool("append", default: false)
             mod += """
                 prim=$(getent group "${wgid:-$cgid}" | cut -d: -f1)
-                want=""; for x in \(groups.map(q).joined(separator: " ")); do [ "$x" = "$prim" ] || want="$want$x,"; done
-                cur=$(getent group | awk -F: -v u="$n" '{k=split($4,m,","); for(i=1;i<=k;i++) if(m[i]==u) {print $1; break}}' | grep -vxF "$prim" | sort -u | tr '\\n' ',')
+                want=""
+                for x in \(groups.map(q).joined(separator: " ")); do [ "$x" = "$prim" ] || want="$want$x,"; done
+                cur=$(getent group |
+                  awk -F: -v u="$n" '{k=split($4,m,","); for(i=1;i<=k;i++) if(m[i]==u) {print $1; break}}' |
+                  grep -vxF "$prim" | sort -u | tr '\\n' ',')
                 need=0
-                if [ \(append ? 1 : 0) = 1 ]; then for x in $(echo "$want" | tr ',' ' '); do case ",$cur" in *",$x,"*) ;; *) need=1;; esac; done
+                if [ \(append ? 1 : 0) = 1 ]; then
+                  for x in $(echo "$want" | tr ',' ' '); do case ",$cur" in *",$x,"*) ;; *) need=1;; esac; done
                 elif [ "$cur" != "$want" ]; then need=1; fi
                 [ $need = 0 ] || set -- "$@" \(append ? "-a " : "")-G "${want%,}"
 
@@ -150,7 +158,8 @@ enum UserModule: Module {
             s += """
                   h=$(getent passwd "$n" | cut -d: -f6)
                   if [ -n "$h" ] && [ ! -d "$h" ]; then changed=1
-                    if [ "$check" = 0 ]; then mkdir -p "$h" && { [ ! -d /etc/skel ] || cp -a /etc/skel/. "$h"; } && chown -R "$n:$(id -g "$n")" "$h" || fail "could not create home $h"; fi; fi
+                    if [ "$check" = 0 ]; then mkdir -p "$h" && { [ ! -d /etc/skel ] || cp -a /etc/skel/. "$h"; } &&
+                        chown -R "$n:$(id -g "$n")" "$h" || fail "could not create home $h"; fi; fi
 
                 """
         }
