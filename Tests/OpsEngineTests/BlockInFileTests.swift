@@ -31,7 +31,9 @@ final class BlockInFileTests: XCTestCase {
               blockinfile: {path: "{{ dir }}/hosts", block: "10.0.0.3 web3"}
             """
         XCTAssertEqual(try s.run(replace).task("block").status, .changed)
-        XCTAssertEqual(s.read("hosts"), "127.0.0.1 localhost\n# BEGIN ANSIBLE MANAGED BLOCK\n10.0.0.3 web3\n# END ANSIBLE MANAGED BLOCK\n")
+        XCTAssertEqual(
+            s.read("hosts"),
+            "127.0.0.1 localhost\n# BEGIN ANSIBLE MANAGED BLOCK\n10.0.0.3 web3\n# END ANSIBLE MANAGED BLOCK\n")
 
         let remove = """
             - name: block

@@ -27,7 +27,8 @@ final class CronTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: s.path("cron.d"), withIntermediateDirectories: true)
         let tasks = """
             - name: nightly
-              cron: {name: nightly backup, minute: "0", hour: "3", job: /usr/local/bin/backup, user: root, cron_file: \(file)}
+              cron: {name: nightly backup, minute: "0", hour: "3", job: /usr/local/bin/backup, user: root,
+                     cron_file: \(file)}
             - name: reboot
               cron: {name: at boot, special_time: reboot, job: /bin/true, user: root, cron_file: \(file)}
             - name: env
@@ -55,10 +56,12 @@ final class CronTests: XCTestCase {
 
         let changed = try s.run("""
             - name: nightly
-              cron: {name: nightly backup, minute: "30", hour: "3", job: /usr/local/bin/backup, user: root, cron_file: \(file), disabled: yes}
+              cron: {name: nightly backup, minute: "30", hour: "3", job: /usr/local/bin/backup, user: root,
+                     cron_file: \(file), disabled: yes}
             """)
         XCTAssertEqual(changed.task("nightly").status, .changed)
-        XCTAssertTrue(s.read("cron.d/backup")?.contains("#Ansible: nightly backup\n#30 3 * * * root /usr/local/bin/backup\n") ?? false)
+        let disabled = "#Ansible: nightly backup\n#30 3 * * * root /usr/local/bin/backup\n"
+        XCTAssertTrue(s.read("cron.d/backup")?.contains(disabled) ?? false)
 
         let removeAll = """
             - name: r1

@@ -67,7 +67,8 @@ final class LabServiceTests: XCTestCase {
 
         let second = try play(s, inventory, site)
         XCTAssertEqual(second.code, 0, "\(second.failures)")
-        XCTAssertTrue(second.outcomes.allSatisfy { $0.status == .ok }, "\(second.outcomes.map { ($0.task, $0.status) })")
+        XCTAssertTrue(
+            second.outcomes.allSatisfy { $0.status == .ok }, "\(second.outcomes.map { ($0.task, $0.status) })")
         for o in second.outcomes where o.task == "nginx running and enabled" {
             XCTAssertEqual(o.value("status")?["ActiveState"]?.stringValue, "active")
             XCTAssertEqual(o.value("status")?["UnitFileState"]?.stringValue, "enabled")

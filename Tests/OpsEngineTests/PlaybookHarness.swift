@@ -51,7 +51,8 @@ struct PlayRun {
     }
 
     var failures: [String] {
-        outcomes.filter { $0.status == .failed || $0.status == .unreachable }.map { "\($0.task): \($0.result.msg ?? "")" }
+        outcomes.filter { $0.status == .failed || $0.status == .unreachable }
+            .map { "\($0.task): \($0.result.msg ?? "")" }
     }
 }
 

@@ -27,7 +27,8 @@ final class ServiceTests: XCTestCase {
         try? p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (p.terminationStatus, text)
     }
 
     func testSystemdEnableDisableMaskOffline() throws {
@@ -114,7 +115,8 @@ final class ServiceTests: XCTestCase {
         let s = try Scratch()
         XCTAssertTrue(s.loadError("- systemd: {name: nginx}").contains("needs one of: state, enabled"))
         XCTAssertTrue(s.loadError("- systemd: {state: started}").contains("state=started needs name"))
-        XCTAssertTrue(s.loadError("- systemd: {name: nginx, state: running}").contains("must be one of reloaded, restarted, started, stopped"))
+        XCTAssertTrue(s.loadError("- systemd: {name: nginx, state: running}")
+            .contains("must be one of reloaded, restarted, started, stopped"))
         XCTAssertTrue(s.loadError("- service: {state: started}").contains("needs the argument \"name\""))
         XCTAssertTrue(s.loadError("- service: {name: nginx, state: start}").contains("must be one of"))
         XCTAssertTrue(s.loadError("- service: {name: nginx, daemon_reload: yes}").contains("has no argument"))

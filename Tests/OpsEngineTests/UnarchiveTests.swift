@@ -52,9 +52,11 @@ final class UnarchiveTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: s.path("www"), withIntermediateDirectories: true)
         let tasks = """
             - name: unpack
-              unarchive: {src: "{{ dir }}/files/site.tar.xz", dest: "{{ dir }}/www", remote_src: yes, mode: "u=rwX,g=rX,o="}
+              unarchive: {src: "{{ dir }}/files/site.tar.xz", dest: "{{ dir }}/www", remote_src: yes,
+                          mode: "u=rwX,g=rX,o="}
             - name: guarded
-              unarchive: {src: "{{ dir }}/files/site.tar.xz", dest: "{{ dir }}/www", remote_src: yes, creates: "{{ dir }}/www/site"}
+              unarchive: {src: "{{ dir }}/files/site.tar.xz", dest: "{{ dir }}/www", remote_src: yes,
+                          creates: "{{ dir }}/www/site"}
             """
         let first = try s.run(tasks)
         XCTAssertEqual(first.task("unpack").status, .changed, "\(first.failures)")
@@ -71,7 +73,8 @@ final class UnarchiveTests: XCTestCase {
         try s.write("src/a.txt", "A\n")
         try FileManager.default.createDirectory(atPath: s.path("files"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: s.path("out"), withIntermediateDirectories: true)
-        sh("cd '\(s.path("src"))' && python3 -c \"import zipfile; z=zipfile.ZipFile('\(s.path("files/a.zip"))','w'); z.write('a.txt'); z.close()\"")
+        let zip = "import zipfile; z=zipfile.ZipFile('\(s.path("files/a.zip"))','w'); z.write('a.txt'); z.close()"
+        sh("cd '\(s.path("src"))' && python3 -c \"\(zip)\"")
         let tasks = "- name: zip\n  unarchive: {src: a.zip, dest: \"{{ dir }}/out\"}"
         let first = try s.run(tasks)
         XCTAssertEqual(first.task("zip").status, .changed, "\(first.failures)")

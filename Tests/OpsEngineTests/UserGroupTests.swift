@@ -23,7 +23,8 @@ final class UserGroupTests: XCTestCase {
         try? p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (p.terminationStatus, text)
     }
 
     func testGroupCreateModifyRemove() throws {
@@ -100,7 +101,7 @@ final class UserGroupTests: XCTestCase {
             - name: user
               user: {name: \(user), shell: /bin/bash, groups: []}
             """)
-        XCTAssertEqual(modify.task("user").status, .changed, "\(modify.failures) \(modify.task("user").result.msg ?? "")")
+        XCTAssertEqual(modify.task("user").status, .changed, "\(modify.failures)")
         XCTAssertEqual(shell("getent passwd \(user) | cut -d: -f7").1, "/bin/bash")
         XCTAssertEqual(shell("id -Gn \(user)").1, group)
         let append = """
