@@ -111,6 +111,15 @@ final class UserGroupTests: XCTestCase {
         XCTAssertEqual(try s.run(append).task("user").status, .changed)
         XCTAssertEqual(try s.run(append).task("user").status, .ok)
 
+        let key = "- name: key\n  user: {name: \(user), generate_ssh_key: yes, ssh_key_type: ed25519}"
+        let keyed = try s.run(key)
+        XCTAssertEqual(keyed.task("key").status, .changed, "\(keyed.failures)")
+        XCTAssertEqual(keyed.task("key").string("ssh_key_file"), home + "/.ssh/id_ed25519")
+        XCTAssertTrue(keyed.task("key").string("ssh_public_key")?.hasPrefix("ssh-ed25519 ") ?? false)
+        XCTAssertTrue(keyed.task("key").string("ssh_fingerprint")?.contains("SHA256:") ?? false)
+        XCTAssertEqual(shell("stat -c %U \(home)/.ssh/id_ed25519").1, user)
+        XCTAssertEqual(try s.run(key).task("key").status, .ok)
+
         let remove = "- name: user\n  user: {name: \(user), state: absent, remove: yes}"
         let removed = try s.run(remove)
         XCTAssertEqual(removed.task("user").status, .changed, "\(removed.failures)")

@@ -14,7 +14,8 @@ enum UserModule: Module {
             .init("system", .bool), .init("password", .raw),
             .init("update_password", choices: ["always", "on_create"]), .init("comment"), .init("remove", .bool),
             .init("force", .bool), .init("non_unique", .bool), .init("skeleton", .path),
-            .init("password_lock", .bool),
+            .init("password_lock", .bool), .init("generate_ssh_key", .bool), .init("ssh_key_bits", .int),
+            .init("ssh_key_file", .path), .init("ssh_key_type"), .init("ssh_key_comment"), .init("ssh_key_passphrase"),
         ])
 
     static func run(_ args: ModuleArguments, _ context: ModuleContext) throws -> ModuleResult {
@@ -75,7 +76,39 @@ enum UserModule: Module {
             }
         }
         if let groups = args.stringList("groups") { result.values["groups"] = .string(groups.joined(separator: ",")) }
+        for key in ["ssh_key_file", "ssh_public_key", "ssh_fingerprint"] {
+            if let v = kv[key] { result.values[key] = .string(v) }
+        }
         return result
+    }
+
+    /// `generate_ssh_key`: a key pair made once, as the account's own files (Ansible never replaces one).
+    private static func sshKeyScript(_ args: ModuleArguments) throws -> String {
+        guard try args.bool("generate_ssh_key", default: false) else { return "" }
+        let q = RemoteScript.q
+        let type = args.string("ssh_key_type") ?? "rsa"
+        let bits = try args.int("ssh_key_bits").map { " -b \($0)" } ?? (type == "rsa" ? " -b 2048" : "")
+        let file = args.string("ssh_key_file") ?? ".ssh/id_\(type)"
+        let comment = args.string("ssh_key_comment").map(q) ?? "\"ansible-generated on $(hostname)\""
+        let passphrase = args.string("ssh_key_passphrase") ?? ""
+        return """
+            h=$(getent passwd "$n" | cut -d: -f6)
+            if [ -n "$h" ]; then
+              kf=\(q(file)); case "$kf" in /*) ;; *) kf="$h/$kf";; esac
+              if [ ! -f "$kf" ]; then changed=1
+                if [ "$check" = 0 ]; then kd=$(dirname "$kf")
+                  [ -d "$kd" ] || { mkdir -p "$kd" && chmod 0700 "$kd" && chown "$n:$(id -g "$n")" "$kd"; } || exit 1
+                  o=$(ssh-keygen -q -t \(q(type))\(bits) -C \(comment) \
+                    -N \(q(passphrase)) -f "$kf" 2>&1 </dev/null) || fail "Failed to generate the SSH key: $o"
+                  chown "$n:$(id -g "$n")" "$kf" "$kf.pub"
+                fi
+              fi
+              echo "ssh_key_file=$kf"
+              if [ -f "$kf.pub" ]; then echo "ssh_public_key=$(cat "$kf.pub")"
+                echo "ssh_fingerprint=$(ssh-keygen -l -f "$kf.pub")"; fi
+            fi
+
+            """
     }
 
     private static func presentScript(_ args: ModuleArguments, _ context: ModuleContext) throws -> String {
@@ -165,7 +198,7 @@ enum UserModule: Module {
         }
         s += """
             fi
-            echo changed=$changed; echo "after=$(getent passwd "$n")"
+            \(try sshKeyScript(args))echo changed=$changed; echo "after=$(getent passwd "$n")"
 
             """
         return s
