@@ -1,0 +1,170 @@
+import Foundation
+import Jinja
+import Logging
+import OpsTransport
+@testable import OpsEngine
+import XCTest
+
+/// The same tasks run by ansible-playbook and by opsctl, each on its own copy of the same files:
+/// the files must end up byte for byte the same, and `changed`, `msg` and `found` must agree,
+/// on the first run and on the second. ansible-core comes from the project's Python packages.
+final class AnsibleParityTests: XCTestCase {
+    struct Case {
+        var module: String
+        var files: [String: String] = [:]
+    }
+
+    let cases: [Case] = [
+        Case(module: #"lineinfile: {path: "{{ dir }}/l1", regexp: '^b=', line: 'b=3'}"#,
+            files: ["l1": "a=1\nb=1\n# b=0\nb=2\n"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l2", line: 'c=4', insertafter: '^a=', firstmatch: yes}"#,
+            files: ["l2": "a=1\nx\na=2\n"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l3", line: '# top', insertbefore: BOF}"#,
+            files: ["l3": "one\n"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l4", regexp: '^(?P<k>\w+)\s*=\s*old$',"#
+            + #" line: '\g<k> = new', backrefs: yes}"#,
+            files: ["l4": "key = old\nother = old2\n"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l5", regexp: '^#', state: absent}"#,
+            files: ["l5": "# a\nkeep\n# b\n"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l6", line: 'tail'}"#,
+            files: ["l6": "no newline at end"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l7", search_string: 'ListenAddress',"#
+            + #" line: 'ListenAddress 0.0.0.0'}"#,
+            files: ["l7": "#ListenAddress ::\nPort 22\n"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l8", line: 'present', insertafter: '^x'}"#,
+            files: ["l8": "present\nx\n"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/sub/l9", line: 'new', create: yes}"#),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l10", line: 'z', insertbefore: '^nomatch'}"#,
+            files: ["l10": "a\n"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l11", line: 'dup', state: absent}"#,
+            files: ["l11": "dup\nx\ndup\n"]),
+        Case(module: #"lineinfile: {path: "{{ dir }}/l12", regexp: '^port', line: 'port 1', insertafter: '^\[s\]'}"#,
+            files: ["l12": "[s]\nhost h\n[t]\n"]),
+        Case(module: #"blockinfile: {path: "{{ dir }}/b1", block: "x=1\ny=2"}"#,
+            files: ["b1": "head\nno newline"]),
+        Case(module: #"blockinfile: {path: "{{ dir }}/b2", block: "new"}"#,
+            files: ["b2": "a\n# BEGIN ANSIBLE MANAGED BLOCK\nold1\nold2\n# END ANSIBLE MANAGED BLOCK\nz\n"]),
+        Case(module: #"blockinfile: {path: "{{ dir }}/b3", block: "in", insertafter: '^server'}"#,
+            files: ["b3": "server a\nserver b\nend\n"]),
+        Case(module: #"blockinfile: {path: "{{ dir }}/b4", block: "first", insertbefore: BOF}"#,
+            files: ["b4": "a\n"]),
+        Case(module: #"blockinfile: {path: "{{ dir }}/b5", state: absent}"#,
+            files: ["b5": "a\n# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\nb\n"]),
+        Case(module: #"blockinfile: {path: "{{ dir }}/b6", block: "k", marker: "// {mark} opsctl","#
+            + #" marker_begin: S, marker_end: E}"#,
+            files: ["b6": "a\n"]),
+        Case(module: #"blockinfile: {path: "{{ dir }}/b7", block: "a\n\nb\n\n"}"#,
+            files: ["b7": "x\n"]),
+        Case(module: #"blockinfile: {path: "{{ dir }}/b8", block: "m", prepend_newline: yes,"#
+            + #" append_newline: yes, insertbefore: '^z'}"#,
+            files: ["b8": "y\nz\n"]),
+        Case(module: #"blockinfile: {path: "{{ dir }}/b9", block: "c", create: yes}"#),
+        Case(module: #"cron: {name: backup, minute: "5", hour: "*/2", job: /bin/true, user: root,"#
+            + #" cron_file: "{{ dir }}/c1"}"#),
+        Case(module: #"cron: {name: reboot, special_time: reboot, job: /bin/true, user: root,"#
+            + #" cron_file: "{{ dir }}/c2", disabled: yes}"#,
+            files: ["c2": "#Ansible: other\n* * * * * root /bin/false\n"]),
+        Case(module: #"cron: {name: PATH, env: yes, job: /usr/bin:/bin, user: root, cron_file: "{{ dir }}/c3"}"#,
+            files: ["c3": "SHELL=/bin/sh\n#Ansible: j\n1 * * * * root x\n"]),
+        Case(module: #"cron: {name: j, state: absent, cron_file: "{{ dir }}/c4"}"#,
+            files: ["c4": "SHELL=/bin/sh\n#Ansible: j\n1 * * * * root x\n"]),
+    ]
+
+    func playbook() -> String {
+        var text = "- hosts: all\n  gather_facts: false\n  tasks:\n"
+        for (i, c) in cases.enumerated() {
+            text += "    - name: t\(i)\n      \(c.module)\n      register: r\(i)\n"
+        }
+        let all = cases.indices.map { "'t\($0)': r\($0)" }.joined(separator: ", ")
+        text += "    - name: results\n      copy: {dest: \"{{ out }}\", content: \"{{ {\(all)} | to_json }}\"}\n"
+        return text
+    }
+
+    func ansiblePlaybook() throws -> String {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let p = "\(dir)/ansible-playbook"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            XCTFail("ansible-playbook is not on PATH: .ci/deps installs ansible-core into .venv")
+        }
+        throw XCTSkip("ansible-playbook is not installed")
+    }
+
+    func results(_ path: String) throws -> [String: [String: Any]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
+    }
+
+    func files(in dir: String) -> [String: String] {
+        var out: [String: String] = [:]
+        let e = FileManager.default.enumerator(atPath: dir)
+        while let name = e?.nextObject() as? String {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDir), !isDir.boolValue
+            else { continue }
+            out[name] = (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? "<binary>"
+        }
+        return out
+    }
+
+    func testLineinfileBlockinfileCronMatchAnsible() throws {
+        let ansible = try ansiblePlaybook()
+        let s = try Scratch()
+        try s.write("parity.yml", playbook())
+        for side in ["ansible", "opsctl"] {
+            for c in cases { for (name, text) in c.files { try s.write("\(side)/\(name)", text) } }
+        }
+        for round in 1...2 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: ansible)
+            p.arguments = ["-i", "localhost,", "-c", "local", "-e", "dir=\(s.path("ansible"))",
+                "-e", "out=\(s.path("ansible-results.json"))", s.path("parity.yml")]
+            // Modules need only some Python 3 on the host; discovery may pick a pyenv shim without one.
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
+                p.arguments! += ["-e", "ansible_python_interpreter=/usr/bin/python3"]
+            }
+            var env = ProcessInfo.processInfo.environment
+            env["ANSIBLE_LOCALHOST_WARNING"] = "False"
+            env["ANSIBLE_NOCOLOR"] = "1"
+            p.environment = env
+            let log = Pipe()
+            p.standardOutput = log
+            p.standardError = log
+            try p.run()
+            let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, output)
+
+            let session = try PlaybookSession(
+                playbookPath: s.path("parity.yml"), inventoryPaths: [s.path("inventory.yml")],
+                reader: DiskSourceReader())
+            var options = RunOptions()
+            options.extraVars = ["dir": .string(s.path("opsctl")), "out": .string(s.path("opsctl-results.json"))]
+            let events = RecordingEvents()
+            let code = try session.run(
+                options: options, overrides: ConnectionOverrides(), events: events,
+                logger: Logger(label: "opsctl.tests"))
+            XCTAssertEqual(code, 0, "\(PlayRun(code: code, outcomes: events.outcomes).failures)")
+
+            let a = try results(s.path("ansible-results.json")), o = try results(s.path("opsctl-results.json"))
+            XCTAssertEqual(a.count, cases.count)
+            let changedByAnsible = a.values.filter { $0["changed"] as? Bool == true }.count
+            // All but l8 (its line is already there) change once, then never.
+            XCTAssertEqual(changedByAnsible, round == 1 ? cases.count - 1 : 0)
+            for (i, c) in cases.enumerated() {
+                let ar = a["t\(i)"] ?? [:], or = o["t\(i)"] ?? [:]
+                XCTAssertEqual(or["changed"] as? Bool, ar["changed"] as? Bool, "round \(round) changed: \(c.module)")
+                XCTAssertEqual(or["msg"] as? String, ar["msg"] as? String, "round \(round) msg: \(c.module)")
+                XCTAssertEqual(or["found"] as? Int, ar["found"] as? Int, "round \(round) found: \(c.module)")
+                let jobs = (or["jobs"] as? [String]) ?? [], ansibleJobs = (ar["jobs"] as? [String]) ?? []
+                XCTAssertEqual(jobs, ansibleJobs, "round \(round) jobs: \(c.module)")
+            }
+            let af = files(in: s.path("ansible")), of = files(in: s.path("opsctl"))
+            XCTAssertEqual(Set(af.keys), Set(of.keys), "round \(round): the same files")
+            for (name, text) in af {
+                XCTAssertEqual(of[name], text, "round \(round): \(name) differs")
+            }
+        }
+    }
+}
