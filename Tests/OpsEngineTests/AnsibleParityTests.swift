@@ -77,6 +77,7 @@ final class AnsibleParityTests: XCTestCase {
         }
         let all = cases.indices.map { "'t\($0)': r\($0)" }.joined(separator: ", ")
         text += "    - name: results\n      copy: {dest: \"{{ out }}\", content: \"{{ {\(all)} | to_json }}\"}\n"
+        text += "      check_mode: false\n      diff: false\n"
         return text
     }
 
@@ -108,46 +109,61 @@ final class AnsibleParityTests: XCTestCase {
         return out
     }
 
-    func testLineinfileBlockinfileCronMatchAnsible() throws {
-        let ansible = try ansiblePlaybook()
-        let s = try Scratch()
+    /// Runs the playbook with ansible-playbook on `ansible/` and with opsctl on `opsctl/`; returns
+    /// each side's registered results.
+    func runBoth(_ s: Scratch, ansible: String, check: Bool = false, diff: Bool = false) throws
+        -> (ansible: [String: [String: Any]], opsctl: [String: [String: Any]])
+    {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ansible)
+        p.arguments = ["-i", "localhost,", "-c", "local", "-e", "dir=\(s.path("ansible"))",
+            "-e", "out=\(s.path("ansible-results.json"))", s.path("parity.yml")]
+        if check { p.arguments! += ["--check"] }
+        if diff { p.arguments! += ["--diff"] }
+        // Modules need only some Python 3 on the host; discovery may pick a pyenv shim without one.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
+            p.arguments! += ["-e", "ansible_python_interpreter=/usr/bin/python3"]
+        }
+        var env = ProcessInfo.processInfo.environment
+        env["ANSIBLE_LOCALHOST_WARNING"] = "False"
+        env["ANSIBLE_NOCOLOR"] = "1"
+        p.environment = env
+        let log = Pipe()
+        p.standardOutput = log
+        p.standardError = log
+        try p.run()
+        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, output)
+
+        let session = try PlaybookSession(
+            playbookPath: s.path("parity.yml"), inventoryPaths: [s.path("inventory.yml")],
+            reader: DiskSourceReader())
+        var options = RunOptions()
+        options.checkMode = check
+        options.diffMode = diff
+        options.extraVars = ["dir": .string(s.path("opsctl")), "out": .string(s.path("opsctl-results.json"))]
+        let events = RecordingEvents()
+        let code = try session.run(
+            options: options, overrides: ConnectionOverrides(), events: events,
+            logger: Logger(label: "opsctl.tests"))
+        XCTAssertEqual(code, 0, "\(PlayRun(code: code, outcomes: events.outcomes).failures)")
+        return (try results(s.path("ansible-results.json")), try results(s.path("opsctl-results.json")))
+    }
+
+    func prepare(_ s: Scratch) throws {
         try s.write("parity.yml", playbook())
         for side in ["ansible", "opsctl"] {
             for c in cases { for (name, text) in c.files { try s.write("\(side)/\(name)", text) } }
         }
+    }
+
+    func testLineinfileBlockinfileCronMatchAnsible() throws {
+        let ansible = try ansiblePlaybook()
+        let s = try Scratch()
+        try prepare(s)
         for round in 1...2 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: ansible)
-            p.arguments = ["-i", "localhost,", "-c", "local", "-e", "dir=\(s.path("ansible"))",
-                "-e", "out=\(s.path("ansible-results.json"))", s.path("parity.yml")]
-            // Modules need only some Python 3 on the host; discovery may pick a pyenv shim without one.
-            if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-                p.arguments! += ["-e", "ansible_python_interpreter=/usr/bin/python3"]
-            }
-            var env = ProcessInfo.processInfo.environment
-            env["ANSIBLE_LOCALHOST_WARNING"] = "False"
-            env["ANSIBLE_NOCOLOR"] = "1"
-            p.environment = env
-            let log = Pipe()
-            p.standardOutput = log
-            p.standardError = log
-            try p.run()
-            let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, output)
-
-            let session = try PlaybookSession(
-                playbookPath: s.path("parity.yml"), inventoryPaths: [s.path("inventory.yml")],
-                reader: DiskSourceReader())
-            var options = RunOptions()
-            options.extraVars = ["dir": .string(s.path("opsctl")), "out": .string(s.path("opsctl-results.json"))]
-            let events = RecordingEvents()
-            let code = try session.run(
-                options: options, overrides: ConnectionOverrides(), events: events,
-                logger: Logger(label: "opsctl.tests"))
-            XCTAssertEqual(code, 0, "\(PlayRun(code: code, outcomes: events.outcomes).failures)")
-
-            let a = try results(s.path("ansible-results.json")), o = try results(s.path("opsctl-results.json"))
+            let (a, o) = try runBoth(s, ansible: ansible)
             XCTAssertEqual(a.count, cases.count)
             let changedByAnsible = a.values.filter { $0["changed"] as? Bool == true }.count
             // All but l8 (its line is already there) change once, then never.
@@ -166,5 +182,32 @@ final class AnsibleParityTests: XCTestCase {
                 XCTAssertEqual(of[name], text, "round \(round): \(name) differs")
             }
         }
+    }
+
+    /// --check --diff: the same verdicts and the same before/after text, and no file touched.
+    func testCheckAndDiffMatchAnsible() throws {
+        let ansible = try ansiblePlaybook()
+        let s = try Scratch()
+        try prepare(s)
+        let before = files(in: s.path("opsctl"))
+        let (a, o) = try runBoth(s, ansible: ansible, check: true, diff: true)
+        XCTAssertEqual(files(in: s.path("opsctl")), before)
+        XCTAssertEqual(files(in: s.path("ansible")), before)
+        var compared = 0
+        for (i, c) in cases.enumerated() {
+            let ar = a["t\(i)"] ?? [:], or = o["t\(i)"] ?? [:]
+            XCTAssertEqual(or["changed"] as? Bool, ar["changed"] as? Bool, "check changed: \(c.module)")
+            XCTAssertEqual(or["msg"] as? String, ar["msg"] as? String, "check msg: \(c.module)")
+            // Ansible registers a list (content, then attributes) or, for cron, one mapping.
+            let ansibleDiff = (ar["diff"] as? [[String: Any]])?.first ?? ar["diff"] as? [String: Any]
+            guard let ad = ansibleDiff, let after = ad["after"] as? String, ar["changed"] as? Bool == true else {
+                continue
+            }
+            let od = (or["diff"] as? [[String: Any]])?.first
+            XCTAssertEqual(od?["after"] as? String, after, "diff after: \(c.module)")
+            XCTAssertEqual(od?["before"] as? String, ad["before"] as? String ?? "", "diff before: \(c.module)")
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 15, "most cases carry a content diff")
     }
 }
