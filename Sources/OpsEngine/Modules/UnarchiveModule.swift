@@ -84,11 +84,14 @@ enum UnarchiveModule: Module {
               cmd="unzip -o $a -d $dest"
               extract() { unzip -o "$a" \(include) -d "$dest"; }
             else
-              tar -tf "$a" \(opts) \(include) > "$list" || fail "could not list $a"
+              tar -tf "$a" \(opts.isEmpty ? "" : "--show-transformed-names ")\(opts) \(include) | grep -v '^$' > "$list" ||
+                fail "could not list $a"
               dout=$(tar --diff -C "$dest" \(opts.isEmpty ? "" : "--show-transformed-names ")\(opts) \
                 -f "$a" \(include) \
                 2>&1)
-              if printf '%s\\n' "$dout" | grep -qE \(q(differs.joined(separator: "|"))); then same=0; else same=1; fi
+              # --strip-components leaves the stripped top directory as an empty name tar cannot stat: not a difference.
+              if printf '%s\\n' "$dout" | grep -v ': : Warning: Cannot stat' | grep -qE \(q(differs.joined(separator: "|")))
+              then same=0; else same=1; fi
               cmd="tar --extract -C $dest \(opts) -f $a"
               extract() { tar --extract -C "$dest" \(opts) -f "$a" \(include); }
             fi
