@@ -115,13 +115,15 @@ final class AnsibleParityTests: XCTestCase {
 
     /// Runs the playbook with ansible-playbook on `ansible/` and with opsctl on `opsctl/`; returns
     /// each side's registered results.
-    func runBoth(_ s: Scratch, ansible: String, check: Bool = false, diff: Bool = false) throws
-        -> (ansible: [String: [String: Any]], opsctl: [String: [String: Any]])
-    {
+    func runBoth(
+        _ s: Scratch, ansible: String, check: Bool = false, diff: Bool = false,
+        vars: (ansible: [String: String], opsctl: [String: String]) = ([:], [:])
+    ) throws -> (ansible: [String: [String: Any]], opsctl: [String: [String: Any]]) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: ansible)
         p.arguments = ["-i", "localhost,", "-c", "local", "-e", "dir=\(s.path("ansible"))",
             "-e", "out=\(s.path("ansible-results.json"))", s.path("parity.yml")]
+        for (k, v) in vars.ansible { p.arguments! += ["-e", "\(k)=\(v)"] }
         if check { p.arguments! += ["--check"] }
         if diff { p.arguments! += ["--diff"] }
         // Modules need only some Python 3 on the host; discovery may pick a pyenv shim without one.
@@ -147,6 +149,7 @@ final class AnsibleParityTests: XCTestCase {
         options.checkMode = check
         options.diffMode = diff
         options.extraVars = ["dir": .string(s.path("opsctl")), "out": .string(s.path("opsctl-results.json"))]
+        for (k, v) in vars.opsctl { options.extraVars[k] = .string(v) }
         let events = RecordingEvents()
         let code = try session.run(
             options: options, overrides: ConnectionOverrides(), events: events,
@@ -226,5 +229,65 @@ final class AnsibleParityTests: XCTestCase {
             compared += 1
         }
         XCTAssertGreaterThan(compared, 15, "most cases carry a content diff")
+    }
+
+    /// user and group, each side with its own account names (the machine is shared by both runs).
+    func testUserAndGroupMatchAnsible() throws {
+        let ansible = try ansiblePlaybook()
+        let s = try Scratch()
+        let id = getpid() % 100000
+        let names = (ansible: ["p": "opa\(id)"], opsctl: ["p": "opo\(id)"])
+        defer {
+            for p in [names.ansible["p"]!, names.opsctl["p"]!] {
+                let c = Process()
+                c.executableURL = URL(fileURLWithPath: "/bin/sh")
+                c.arguments = ["-c", "userdel -r \(p)u >/dev/null 2>&1; groupdel \(p)g >/dev/null 2>&1; "
+                    + "groupdel \(p)x >/dev/null 2>&1"]
+                try? c.run()
+                c.waitUntilExit()
+            }
+        }
+        let steps = [
+            "group: {name: '{{ p }}g', system: yes}",
+            "group: {name: '{{ p }}x'}",
+            "user: {name: '{{ p }}u', group: '{{ p }}g', groups: ['{{ p }}x'], shell: /bin/sh, "
+                + "comment: 'Parity User', home: '{{ dir }}/home', password: '$6$s$abc'}",
+            "user: {name: '{{ p }}u', shell: /bin/bash, groups: [], append: no}",
+            "user: {name: '{{ p }}u', groups: '{{ p }}x', append: yes}",
+            "user: {name: '{{ p }}u', state: absent, remove: yes}",
+            "group: {name: '{{ p }}x', state: absent}",
+        ]
+        var text = "- hosts: all\n  gather_facts: false\n  tasks:\n"
+        for (i, step) in steps.enumerated() { text += "    - name: t\(i)\n      \(step)\n      register: r\(i)\n" }
+        let all = steps.indices.map { "'t\($0)': r\($0)" }.joined(separator: ", ")
+        text += "    - name: results\n      copy: {dest: \"{{ out }}\", content: \"{{ {\(all)} | to_json }}\"}\n"
+        try s.write("parity.yml", text)
+        for side in ["ansible", "opsctl"] {
+            try FileManager.default.createDirectory(atPath: s.path(side), withIntermediateDirectories: true)
+        }
+        for round in 1...2 {
+            let (a, o) = try runBoth(s, ansible: ansible, vars: names)
+            for (i, step) in steps.enumerated() {
+                let ar = a["t\(i)"] ?? [:], or = o["t\(i)"] ?? [:]
+                XCTAssertEqual(or["changed"] as? Bool, ar["changed"] as? Bool, "round \(round) changed: \(step)")
+                XCTAssertEqual(or["failed"] as? Bool ?? false, ar["failed"] as? Bool ?? false, "failed: \(step)")
+                for key in ["shell", "comment", "state", "system", "append", "create_home", "move_home", "remove",
+                    "force", "password"]
+                {
+                    XCTAssertEqual(
+                        or[key].map { "\($0)" }, ar[key].map { "\($0)" }, "round \(round) \(key): \(step)")
+                }
+                let rename = { (v: Any?) in (v as? String)?.replacingOccurrences(of: "opa\(id)", with: "P")
+                    .replacingOccurrences(of: "opo\(id)", with: "P")
+                    .replacingOccurrences(of: s.path("ansible"), with: "D")
+                    .replacingOccurrences(of: s.path("opsctl"), with: "D") }
+                for key in ["name", "home", "groups"] {
+                    XCTAssertEqual(rename(or[key]), rename(ar[key]), "round \(round) \(key): \(step)")
+                }
+                XCTAssertEqual(Set(or.keys).symmetricDifference(ar.keys).subtracting(["diff", "stdout", "stderr",
+                    "invocation", "warnings", "ssh_fingerprint", "ssh_key_file", "ssh_public_key", "msg"]), [],
+                    "round \(round) keys: \(step)")
+            }
+        }
     }
 }

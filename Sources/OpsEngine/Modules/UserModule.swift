@@ -25,6 +25,7 @@ enum UserModule: Module {
         var script = """
             export LC_ALL=C; check=\(context.checkMode ? 1 : 0); changed=0; n=\(q(name))
             fail() { echo "$1" >&2; exit 1; }
+            errf=$(mktemp) || exit 1; trap 'echo "stderr_b64=$(base64 -w0 < "$errf")"; rm -f "$errf"' EXIT
             line=$(getent passwd "$n")
 
             """
@@ -32,7 +33,8 @@ enum UserModule: Module {
         if state == "absent" {
             script += """
                 if [ -n "$line" ]; then changed=1
-                  [ "$check" = 1 ] || o=$(userdel\(force ? " -f" : "")\(remove ? " -r" : "") "$n" 2>&1) || fail "$o"; fi
+                  [ "$check" = 1 ] || userdel\(force ? " -f" : "")\(remove ? " -r" : "") "$n" 2>>"$errf" ||
+                      fail "$(cat "$errf")"; fi
                 echo changed=$changed
 
                 """
@@ -50,6 +52,12 @@ enum UserModule: Module {
         var result = ModuleResult(changed: kv["changed"] == "1")
         result.values["name"] = .string(name)
         result.values["state"] = .string(state)
+        // What useradd/usermod/userdel printed (a missing mail spool, …), as Ansible returns it.
+        let stderr = kv["stderr_b64"].flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        if let stderr, !stderr.isEmpty {
+            result.values["stderr"] = .string(stderr)
+            result.values["stderr_lines"] = .list(CommandRunner.lines(stderr.trimmingCharacters(in: .newlines)))
+        }
         if state == "absent" {
             if result.changed {
                 result.values["force"] = .bool(force)
@@ -181,9 +189,10 @@ enum UserModule: Module {
         }
         s += """
             if [ -z "$line" ]; then changed=1; echo created=1
-            \(add)  [ "$check" = 1 ] || o=$(useradd "$@" "$n" 2>&1) || fail "$o"
+            \(add)  [ "$check" = 1 ] || useradd "$@" "$n" 2>>"$errf" || fail "$(cat "$errf")"
             else
-            \(mod)  if [ $# -gt 0 ]; then changed=1; [ "$check" = 1 ] || o=$(usermod "$@" "$n" 2>&1) || fail "$o"; fi
+            \(mod)  if [ $# -gt 0 ]; then changed=1
+              [ "$check" = 1 ] || usermod "$@" "$n" 2>>"$errf" || fail "$(cat "$errf")"; fi
 
             """
         if createHome {
