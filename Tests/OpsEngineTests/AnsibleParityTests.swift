@@ -72,6 +72,10 @@ final class AnsibleParityTests: XCTestCase {
             files: ["u1/.keep": ""]),
         Case(module: #"unarchive: {src: site.tgz, dest: "{{ dir }}/u2", extra_opts: [--strip-components=1]}"#,
             files: ["u2/.keep": "", "u2/index.html": "old\n"]),
+        Case(module: #"fetch: {src: "{{ dir }}/fsrc", dest: "{{ dir }}/fetched/", flat: yes}"#,
+            files: ["fsrc": "fetch me\n"]),
+        Case(module: #"fetch: {src: "{{ dir }}/nope", dest: "{{ dir }}/fetched", fail_on_missing: no}"#),
+        Case(module: #"slurp: {src: "{{ dir }}/ssrc"}"#, files: ["ssrc": "slurp\u{0}me\n"]),
     ]
 
     func playbook() -> String {
@@ -143,7 +147,7 @@ final class AnsibleParityTests: XCTestCase {
         XCTAssertEqual(p.terminationStatus, 0, output)
 
         let session = try PlaybookSession(
-            playbookPath: s.path("parity.yml"), inventoryPaths: [s.path("inventory.yml")],
+            playbookPath: s.path("parity.yml"), inventoryPaths: [s.path("parity-inventory.yml")],
             reader: DiskSourceReader())
         var options = RunOptions()
         options.checkMode = check
@@ -160,6 +164,7 @@ final class AnsibleParityTests: XCTestCase {
 
     func prepare(_ s: Scratch) throws {
         try s.write("parity.yml", playbook())
+        try s.write("parity-inventory.yml", "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n")
         try s.write("src/site/index.html", "<h1>hi</h1>\n")
         try s.write("src/site/css/app.css", "body{}\n")
         try FileManager.default.createDirectory(atPath: s.path("files"), withIntermediateDirectories: true)
@@ -182,8 +187,8 @@ final class AnsibleParityTests: XCTestCase {
             let (a, o) = try runBoth(s, ansible: ansible)
             XCTAssertEqual(a.count, cases.count)
             let changedByAnsible = a.values.filter { $0["changed"] as? Bool == true }.count
-            // All but l8 (its line is already there) change once, then never.
-            XCTAssertEqual(changedByAnsible, round == 1 ? cases.count - 1 : 0)
+            // All but l8 (its line is already there), the missing fetch and slurp change once, then never.
+            XCTAssertEqual(changedByAnsible, round == 1 ? cases.count - 3 : 0)
             for (i, c) in cases.enumerated() {
                 let ar = a["t\(i)"] ?? [:], or = o["t\(i)"] ?? [:]
                 XCTAssertEqual(or["changed"] as? Bool, ar["changed"] as? Bool, "round \(round) changed: \(c.module)")
@@ -191,6 +196,9 @@ final class AnsibleParityTests: XCTestCase {
                 XCTAssertEqual(or["found"] as? Int, ar["found"] as? Int, "round \(round) found: \(c.module)")
                 let jobs = (or["jobs"] as? [String]) ?? [], ansibleJobs = (ar["jobs"] as? [String]) ?? []
                 XCTAssertEqual(jobs, ansibleJobs, "round \(round) jobs: \(c.module)")
+                for key in ["checksum", "md5sum", "remote_checksum", "content", "encoding"] {
+                    XCTAssertEqual(or[key] as? String, ar[key] as? String, "round \(round) \(key): \(c.module)")
+                }
                 let list = Set((or["files"] as? [String]) ?? []), ansibleList = Set((ar["files"] as? [String]) ?? [])
                 XCTAssertEqual(list, ansibleList, "round \(round) files: \(c.module)")
             }
@@ -213,8 +221,9 @@ final class AnsibleParityTests: XCTestCase {
         XCTAssertEqual(files(in: s.path("ansible")), before)
         var compared = 0
         for (i, c) in cases.enumerated() {
-            // Ansible's unarchive skips check mode with GNU tar; opsctl answers it (tested in UnarchiveTests).
-            if c.module.hasPrefix("unarchive") { continue }
+            // Ansible skips unarchive (with GNU tar) and fetch in check mode; opsctl answers them
+            // (UnarchiveTests, SlurpFetchTests).
+            if c.module.hasPrefix("unarchive") || c.module.hasPrefix("fetch") { continue }
             let ar = a["t\(i)"] ?? [:], or = o["t\(i)"] ?? [:]
             XCTAssertEqual(or["changed"] as? Bool, ar["changed"] as? Bool, "check changed: \(c.module)")
             XCTAssertEqual(or["msg"] as? String, ar["msg"] as? String, "check msg: \(c.module)")
@@ -262,6 +271,7 @@ final class AnsibleParityTests: XCTestCase {
         let all = steps.indices.map { "'t\($0)': r\($0)" }.joined(separator: ", ")
         text += "    - name: results\n      copy: {dest: \"{{ out }}\", content: \"{{ {\(all)} | to_json }}\"}\n"
         try s.write("parity.yml", text)
+        try s.write("parity-inventory.yml", "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n")
         for side in ["ansible", "opsctl"] {
             try FileManager.default.createDirectory(atPath: s.path(side), withIntermediateDirectories: true)
         }

@@ -65,7 +65,6 @@ enum FetchModule: Module {
         let remoteSum = kv["remote_checksum"] ?? ""
         var result = ModuleResult()
         result.values["dest"] = .string(dest)
-        result.values["remote_checksum"] = .string(remoteSum)
         if remoteSum == localSum {
             result.values["file"] = .string(src)
             result.values["checksum"] = .string(localSum)
@@ -73,6 +72,7 @@ enum FetchModule: Module {
             return result
         }
         result.changed = true
+        result.values["remote_checksum"] = .string(remoteSum)
         result.values["remote_md5sum"] = Value.none
         guard let content else {
             // Check mode: what would be fetched is not transferred.
