@@ -300,4 +300,39 @@ final class AnsibleParityTests: XCTestCase {
             }
         }
     }
+
+    /// apt in check mode (nothing is installed): the same verdicts, messages and cache fields.
+    func testAptCheckModeMatchesAnsible() throws {
+        let ansible = try ansiblePlaybook()
+        let s = try Scratch()
+        let steps = [
+            "apt: {name: coreutils}",
+            "apt: {name: [coreutils, bash], state: present, install_recommends: no}",
+            "apt: {name: hello}",
+            "apt: {name: hello, state: absent, purge: yes}",
+            "apt: {name: opsctl-no-such-package}",
+            "apt: {update_cache: yes, cache_valid_time: 315360000}",
+            "apt: {name: coreutils, update_cache: yes, cache_valid_time: 315360000}",
+        ]
+        var text = "- hosts: all\n  gather_facts: false\n  tasks:\n"
+        for (i, step) in steps.enumerated() {
+            text += "    - name: t\(i)\n      \(step)\n      register: r\(i)\n      ignore_errors: true\n"
+        }
+        let all = steps.indices.map { "'t\($0)': r\($0)" }.joined(separator: ", ")
+        text += "    - name: results\n      copy: {dest: \"{{ out }}\", content: \"{{ {\(all)} | to_json }}\"}\n"
+        text += "      check_mode: false\n"
+        try s.write("parity.yml", text)
+        try s.write("parity-inventory.yml", "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n")
+        let (a, o) = try runBoth(s, ansible: ansible, check: true)
+        for (i, step) in steps.enumerated() {
+            let ar = a["t\(i)"] ?? [:], or = o["t\(i)"] ?? [:]
+            XCTAssertEqual(or["changed"] as? Bool, ar["changed"] as? Bool, "changed: \(step)")
+            XCTAssertEqual(or["failed"] as? Bool ?? false, ar["failed"] as? Bool ?? false, "failed: \(step)")
+            XCTAssertEqual(or["cache_updated"] as? Bool, ar["cache_updated"] as? Bool, "cache_updated: \(step)")
+            XCTAssertEqual(or["cache_update_time"] as? Int, ar["cache_update_time"] as? Int, "cache time: \(step)")
+            if ar["failed"] as? Bool == true {
+                XCTAssertEqual(or["msg"] as? String, ar["msg"] as? String, "msg: \(step)")
+            }
+        }
+    }
 }

@@ -205,8 +205,11 @@ enum AptModule: Module {
         // Updating the cache counts as a change only when it is all the task does, as in Ansible.
         let onlyCache = names.isEmpty && deb == nil && upgrade == nil
         var result = ModuleResult(changed: kv["changed"] == "1" || (onlyCache && kv["cache_updated"] == "1"))
-        result.values["cache_updated"] = .bool(kv["cache_updated"] == "1")
-        result.values["cache_update_time"] = .int(kv["cache_update_time"].flatMap { Int($0) } ?? 0)
+        // Ansible's removals and failures leave the cache fields out.
+        if state != "absent" || names.isEmpty, kv["fail"] != "1" {
+            result.values["cache_updated"] = .bool(kv["cache_updated"] == "1")
+            result.values["cache_update_time"] = .int(kv["cache_update_time"].flatMap { Int($0) } ?? 0)
+        }
         if kv["changed"] == "1" || kv["fail"] == "1" {
             result.values["stdout"] = .string(stdout)
             result.values["stderr"] = .string(stderr)
