@@ -335,4 +335,66 @@ final class AnsibleParityTests: XCTestCase {
             }
         }
     }
+
+    /// systemd enable/disable (offline: systemctl edits symlinks without a running systemd) and
+    /// service over an init script, each side with its own unit.
+    func testSystemdEnableAndSysVServiceMatchAnsible() throws {
+        let ansible = try ansiblePlaybook()
+        let s = try Scratch()
+        let id = getpid() % 100000
+        let units = (ansible: ["u": "opsctl-pa\(id)"], opsctl: ["u": "opsctl-po\(id)"])
+        for u in [units.ansible["u"]!, units.opsctl["u"]!] {
+            try "[Unit]\nDescription=t\n[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n"
+                .write(toFile: "/etc/systemd/system/\(u).service", atomically: true, encoding: .utf8)
+            let script = "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: \(u)\n# Required-Start:\n# Required-Stop:\n"
+                + "# Default-Start: 2 3 4 5\n# Default-Stop: 0 1 6\n### END INIT INFO\n"
+                + "f=/tmp/\(u).running\ncase \"$1\" in start) touch $f;; stop) rm -f $f;; status) [ -e $f ];; "
+                + "*) exit 0;; esac\n"
+            try script.write(toFile: "/etc/init.d/\(u)-sysv", atomically: true, encoding: .utf8)
+            chmod("/etc/init.d/\(u)-sysv", 0o755)
+        }
+        defer {
+            for u in [units.ansible["u"]!, units.opsctl["u"]!] {
+                let c = Process()
+                c.executableURL = URL(fileURLWithPath: "/bin/sh")
+                c.arguments = ["-c", "systemctl disable \(u).service; rm -f /etc/systemd/system/\(u).service; "
+                    + "update-rc.d -f \(u)-sysv remove; rm -f /etc/init.d/\(u)-sysv /tmp/\(u)-sysv.running"]
+                c.standardOutput = FileHandle.nullDevice
+                c.standardError = FileHandle.nullDevice
+                try? c.run()
+                c.waitUntilExit()
+            }
+        }
+        let steps = [
+            "systemd: {name: '{{ u }}.service', enabled: yes}",
+            "systemd: {name: '{{ u }}.service', enabled: no}",
+            "systemd: {name: 'opsctl-none-{{ u }}.service', enabled: yes}",
+            "service: {name: '{{ u }}-sysv', state: started, enabled: yes}",
+            "service: {name: '{{ u }}-sysv', state: stopped}",
+        ]
+        var text = "- hosts: all\n  gather_facts: false\n  tasks:\n"
+        for (i, step) in steps.enumerated() {
+            text += "    - name: t\(i)\n      \(step)\n      register: r\(i)\n      ignore_errors: true\n"
+        }
+        let all = steps.indices.map { "'t\($0)': r\($0)" }.joined(separator: ", ")
+        text += "    - name: results\n      copy: {dest: \"{{ out }}\", content: \"{{ {\(all)} | to_json }}\"}\n"
+        try s.write("parity.yml", text)
+        try s.write("parity-inventory.yml", "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n")
+        for round in 1...2 {
+            let (a, o) = try runBoth(s, ansible: ansible, vars: units)
+            for (i, step) in steps.enumerated() {
+                let ar = a["t\(i)"] ?? [:], or = o["t\(i)"] ?? [:]
+                XCTAssertEqual(or["changed"] as? Bool, ar["changed"] as? Bool, "round \(round) changed: \(step)")
+                XCTAssertEqual(or["failed"] as? Bool ?? false, ar["failed"] as? Bool ?? false, "failed: \(step)")
+                XCTAssertEqual(or["enabled"] as? Bool, ar["enabled"] as? Bool, "round \(round) enabled: \(step)")
+                XCTAssertEqual(or["state"] as? String, ar["state"] as? String, "round \(round) state: \(step)")
+                let rename = { (v: Any?) in (v as? String)?.replacingOccurrences(of: "opsctl-pa\(id)", with: "U")
+                    .replacingOccurrences(of: "opsctl-po\(id)", with: "U") }
+                // Without a running systemd, Ansible's lookup of a missing unit ends in systemctl's own
+                // complaint; on a systemd host it says what opsctl says here.
+                if (ar["msg"] as? String)?.contains("has not been booted with systemd") == true { continue }
+                XCTAssertEqual(rename(or["msg"]), rename(ar["msg"]), "round \(round) msg: \(step)")
+            }
+        }
+    }
 }
