@@ -85,6 +85,22 @@ final class LineInFileTests: XCTestCase {
         XCTAssertEqual((attrs[.posixPermissions] as? NSNumber)?.intValue, 0o640)
     }
 
+    func testEditsTheTargetOfASymlink() throws {
+        let s = try Scratch()
+        try s.write("real.conf", "a\n")
+        try FileManager.default.createSymbolicLink(atPath: s.path("link.conf"), withDestinationPath: s.path("real.conf"))
+        let run = try s.run("""
+            - name: line
+              lineinfile: {path: "{{ dir }}/link.conf", line: b}
+            - name: block
+              blockinfile: {path: "{{ dir }}/link.conf", block: c}
+            """)
+        XCTAssertEqual(run.outcomes.map(\.status), [.changed, .changed], "\(run.failures)")
+        XCTAssertEqual(
+            try FileManager.default.destinationOfSymbolicLink(atPath: s.path("link.conf")), s.path("real.conf"))
+        XCTAssertEqual(s.read("real.conf"), "a\nb\n# BEGIN ANSIBLE MANAGED BLOCK\nc\n# END ANSIBLE MANAGED BLOCK\n")
+    }
+
     func testModeOnlyChangeSaysSo() throws {
         let s = try Scratch()
         try s.write("m", "a\n")

@@ -54,6 +54,8 @@ enum TextFileEditor {
             check=\(context.checkMode ? 1 : 0); changed=0; d=\(q(req.path))
             pf=$(mktemp) || exit 1; trap 'rm -f "$pf"' EXIT; cat > "$pf"; export OPS_PARAMS="$pf"
             if [ -d "$d" ]; then echo "Path $d is a directory !" >&2; exit \(directoryExit); fi
+            # Ansible writes through a symlink to its target (os.path.realpath), never replacing the link.
+            if [ -L "$d" ]; then d=$(readlink -f "$d"); fi
             if [ -e "$d" ]; then src="$d"; exists=1; else src=/dev/null; exists=0; fi
 
             """
