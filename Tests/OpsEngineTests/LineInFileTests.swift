@@ -88,7 +88,8 @@ final class LineInFileTests: XCTestCase {
     func testEditsTheTargetOfASymlink() throws {
         let s = try Scratch()
         try s.write("real.conf", "a\n")
-        try FileManager.default.createSymbolicLink(atPath: s.path("link.conf"), withDestinationPath: s.path("real.conf"))
+        try FileManager.default.createSymbolicLink(
+            atPath: s.path("link.conf"), withDestinationPath: s.path("real.conf"))
         let run = try s.run("""
             - name: line
               lineinfile: {path: "{{ dir }}/link.conf", line: b}
