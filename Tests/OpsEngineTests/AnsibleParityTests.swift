@@ -72,6 +72,7 @@ final class AnsibleParityTests: XCTestCase {
             files: ["u1/.keep": ""]),
         Case(module: #"unarchive: {src: site.tgz, dest: "{{ dir }}/u2", extra_opts: [--strip-components=1]}"#,
             files: ["u2/.keep": "", "u2/index.html": "old\n"]),
+        Case(module: #"unarchive: {src: site.zip, dest: "{{ dir }}/u3"}"#, files: ["u3/.keep": ""]),
         Case(module: #"fetch: {src: "{{ dir }}/fsrc", dest: "{{ dir }}/fetched/", flat: yes}"#,
             files: ["fsrc": "fetch me\n"]),
         Case(module: #"fetch: {src: "{{ dir }}/nope", dest: "{{ dir }}/fetched", fail_on_missing: no}"#),
@@ -174,6 +175,14 @@ final class AnsibleParityTests: XCTestCase {
         try tar.run()
         tar.waitUntilExit()
         XCTAssertEqual(tar.terminationStatus, 0)
+        let zip = Process()
+        zip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let py = "import zipfile, sys; z = zipfile.ZipFile(sys.argv[1], \"w\"); "
+            + "[z.write(p) for p in (\"site/index.html\", \"site/css/app.css\")]; z.close()"
+        zip.arguments = ["-c", "cd '\(s.path("src"))' && python3 -c '\(py)' '\(s.path("files/site.zip"))'"]
+        try zip.run()
+        zip.waitUntilExit()
+        XCTAssertEqual(zip.terminationStatus, 0)
         for side in ["ansible", "opsctl"] {
             for c in cases { for (name, text) in c.files { try s.write("\(side)/\(name)", text) } }
         }
