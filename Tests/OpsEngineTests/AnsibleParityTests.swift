@@ -155,7 +155,7 @@ final class AnsibleParityTests: XCTestCase {
         options.diffMode = diff
         options.extraVars = ["dir": .string(s.path("opsctl")), "out": .string(s.path("opsctl-results.json"))]
         for (k, v) in vars.opsctl { options.extraVars[k] = .string(v) }
-        let events = RecordingEvents()
+        let events = ModuleTestEvents()
         let code = try session.run(
             options: options, overrides: ConnectionOverrides(), events: events,
             logger: Logger(label: "opsctl.tests"))

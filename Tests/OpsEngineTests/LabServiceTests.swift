@@ -23,7 +23,7 @@ final class LabServiceTests: XCTestCase {
             playbookPath: s.path("lab.yml"), inventoryPaths: [inventory], reader: DiskSourceReader())
         var options = RunOptions()
         options.checkMode = check
-        let events = RecordingEvents()
+        let events = ModuleTestEvents()
         let code = try session.run(
             options: options, overrides: ConnectionOverrides(), events: events, logger: Logger(label: "opsctl.tests"))
         return PlayRun(code: code, outcomes: events.outcomes)

@@ -7,7 +7,7 @@ import OpsTransport
 import XCTest
 
 /// Keeps every host result of a run, for assertions.
-final class RecordingEvents: RunEvents {
+final class ModuleTestEvents: RunEvents {
     private let lock = NSLock()
     private var _outcomes: [TaskOutcome] = []
     private(set) var warnings: [String] = []
@@ -111,7 +111,7 @@ final class Scratch {
         options.checkMode = check
         options.diffMode = diff
         options.extraVars = extraVars
-        let events = RecordingEvents()
+        let events = ModuleTestEvents()
         let code = try session.run(
             options: options, overrides: ConnectionOverrides(), events: events,
             logger: Logger(label: "opsctl.tests"))
