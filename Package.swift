@@ -80,6 +80,13 @@ let package = Package(
             ],
             swiftSettings: settings),
 
+        // bench/ssh/run drives this: opsctl's SSH transport timed against OpenSSH.
+        .executableTarget(
+            name: "opsctl-ssh-bench",
+            dependencies: ["OpsTransport", .product(name: "Logging", package: "swift-log")],
+            path: "bench/ssh/Sources",
+            swiftSettings: settings),
+
         // detection-service: pure detectors, the service library, a thin executable.
         .target(
             name: "AnomalyDetection",
@@ -105,11 +112,13 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], swiftSettings: settings),
         .testTarget(name: "OpsCoreTests", dependencies: ["OpsCore"], swiftSettings: settings),
         .testTarget(
-            name: "OpsSSHTests", dependencies: ["OpsSSH", "OpsTransport", "OpsCore"], swiftSettings: settings),
-        // Playbooks run in-process through PlaybookSession against this machine (ansible_connection: local).
-        .testTarget(
             name: "OpsEngineTests", dependencies: ["OpsEngine", "OpsCore", "Jinja", "OpsTransport"],
             swiftSettings: settings),
+        .testTarget(
+            name: "OpsSSHTests", dependencies: ["OpsSSH", "OpsTransport", "OpsCore"], swiftSettings: settings),
+        .testTarget(
+            name: "OpsHTTPTests", dependencies: ["OpsHTTP", "OpsEngine", "OpsCore", "Jinja"],
+            exclude: ["test_server.py"], swiftSettings: settings),
         .testTarget(name: "AnomalyDetectionTests", dependencies: ["AnomalyDetection"], swiftSettings: settings),
         .testTarget(
             name: "DetectionServiceTests",

@@ -1,5 +1,5 @@
-// The contract between the detectors and detection-service. The detectors' author fills in
-// the implementations (one detector per file); the service codes against these types only.
+// The contract between the detectors and detection-service: the service codes against these types,
+// `detect` and `DetectionMethod.named` only. One detector per file; semantics in docs/detectors.md.
 
 /// A detection method, by its API name.
 public enum DetectionMethod: String, CaseIterable, Codable, Sendable {
@@ -20,8 +20,8 @@ public enum Severity: String, CaseIterable, Codable, Sendable, Comparable {
 }
 
 public struct DetectionOptions: Sendable, Equatable {
-    /// Threshold in the method's own units (z for zscore/mad/ewma, IQR multiples for iqr);
-    /// the seed guides' default is 2.0.
+    /// Threshold in the method's own units: |z| for zscore, mad and ewma; for iqr the fences sit
+    /// 0.75 × sensitivity IQRs outside the quartiles, so the guides' default 2.0 gives Tukey's 1.5.
     public var sensitivity: Double
     /// Ensemble: how many member methods must flag a point (the guides' default is 2).
     public var ensembleThreshold: Int
@@ -35,12 +35,15 @@ public struct DetectionOptions: Sendable, Equatable {
     public var trees: Int
     public var sampleSize: Int
     public var seed: UInt64
+    /// Isolation forest: when set, flags points whose score (in (0, 1)) exceeds it instead of
+    /// taking the `contamination` share of highest scores.
+    public var isolationScoreThreshold: Double?
 
     public init(
         sensitivity: Double = 2.0, ensembleThreshold: Int = 2,
         ensembleMethods: [DetectionMethod] = [.zscore, .mad, .iqr, .ewma, .isolationForest],
         ewmaAlpha: Double = 0.3, contamination: Double = 0.1, trees: Int = 100, sampleSize: Int = 256,
-        seed: UInt64 = 42
+        seed: UInt64 = 42, isolationScoreThreshold: Double? = nil
     ) {
         self.sensitivity = sensitivity
         self.ensembleThreshold = ensembleThreshold
@@ -50,6 +53,7 @@ public struct DetectionOptions: Sendable, Equatable {
         self.trees = trees
         self.sampleSize = sampleSize
         self.seed = seed
+        self.isolationScoreThreshold = isolationScoreThreshold
     }
 }
 
@@ -105,14 +109,30 @@ public enum DetectionError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Runs `method` over `values`. Throws `DetectionError` for input no method can use.
+/// Runs `method` over `values`. Throws `DetectionError` for input no method can use and for options
+/// the method (or, for `ensemble`, one of its members) cannot use. Semantics: docs/detectors.md.
 public func detect(_ values: [Double], method: DetectionMethod, options: DetectionOptions = .init()) throws
     -> DetectionOutcome
 {
-    // Stub until the detectors land: validates input, finds nothing.
     guard !values.isEmpty else { throw DetectionError.emptySeries }
     if let i = values.firstIndex(where: { !$0.isFinite }) { throw DetectionError.nonFiniteValue(index: i) }
+    try options.validate(for: method)
+
+    let (scaled, shift) = SeriesStatistics.rescaledIfExtreme(values)
+    let moments = SeriesStatistics.Moments(scaled)
+    let result = MethodResult.run(method, on: scaled, moments: moments, options: options)
+    var anomalies: [Anomaly] = []
+    for i in values.indices where result.flags[i] {
+        anomalies.append(
+            Anomaly(
+                index: i, value: values[i], score: result.scores[i],
+                severity: result.severity(ofScore: result.scores[i])))
+    }
+    // Unscaling can only overflow for a series spanning nearly ±1.8e308; keep the summary finite.
+    let finite = { (x: Double) in
+        min(max(SeriesStatistics.scaled(x, by: -shift), -.greatestFiniteMagnitude), .greatestFiniteMagnitude)
+    }
     return DetectionOutcome(
-        method: method, anomalies: [], scores: Array(repeating: 0, count: values.count), count: values.count,
-        mean: 0, standardDeviation: 0)
+        method: method, anomalies: anomalies, scores: result.scores, count: values.count, mean: finite(moments.mean),
+        standardDeviation: finite(moments.standardDeviation))
 }

@@ -7,8 +7,9 @@ enum LibSSH2 {
 
     static func ensureInitialized() throws {
         if initResult != 0 {
-            throw SSHError(.failure, host: "-", operation: "libssh2_init", code: initResult,
-                           message: "libssh2 could not initialize its crypto backend")
+            throw SSHError(
+                .failure, host: "-", operation: "libssh2_init", code: initResult,
+                message: "libssh2 could not initialize its crypto backend")
         }
     }
 }

@@ -43,6 +43,11 @@ public struct SSHConfig: Sendable, Equatable {
         self.blocks = blocks
     }
 
+    /// `~/.ssh/config` of the user running opsctl.
+    public static var userConfigPath: String {
+        (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.ssh/config"
+    }
+
     /// Reads `path`; a missing file is an empty config, as for OpenSSH.
     public static func load(path: String) throws -> SSHConfig {
         guard let data = FileManager.default.contents(atPath: path) else { return SSHConfig(file: path) }
@@ -57,13 +62,16 @@ public struct SSHConfig: Sendable, Equatable {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let (keyword, rest) = splitKeyword(line)
-            let column = rawLine.distance(from: rawLine.startIndex, to: rawLine.firstIndex { !$0.isWhitespace } ?? rawLine.startIndex) + 1
+            let column =
+                rawLine.distance(
+                    from: rawLine.startIndex, to: rawLine.firstIndex { !$0.isWhitespace } ?? rawLine.startIndex) + 1
             let key = keyword.lowercased()
             let arguments = try tokenize(rest, file: file, line: lineNumber, column: column)
             switch key {
             case "host":
                 if arguments.isEmpty {
-                    throw SSHConfigError(file: file, line: lineNumber, column: column, message: "`Host` needs at least one pattern")
+                    throw SSHConfigError(
+                        file: file, line: lineNumber, column: column, message: "`Host` needs at least one pattern")
                 }
                 blocks.append(Block(patterns: arguments, isMatch: false, options: []))
             case "match":
@@ -71,7 +79,8 @@ public struct SSHConfig: Sendable, Equatable {
             default:
                 guard understood.contains(key) else { continue }
                 guard let value = arguments.first else {
-                    throw SSHConfigError(file: file, line: lineNumber, column: column, message: "`\(keyword)` needs a value")
+                    throw SSHConfigError(
+                        file: file, line: lineNumber, column: column, message: "`\(keyword)` needs a value")
                 }
                 if key == "port", Int(value).map({ (1...65535).contains($0) }) != true {
                     throw SSHConfigError(
@@ -101,7 +110,8 @@ public struct SSHConfig: Sendable, Equatable {
                 case "user": result.user = option.value
                 case "port": result.port = Int(option.value)
                 case "proxyjump":
-                    result.proxyJump = option.value.lowercased() == "none"
+                    result.proxyJump =
+                        option.value.lowercased() == "none"
                         ? [] : option.value.split(separator: ",").map { String($0) }
                 default: break
                 }
@@ -126,8 +136,10 @@ public struct SSHConfig: Sendable, Equatable {
     }
 
     static func glob(_ pattern: [Character], _ text: [Character]) -> Bool {
-        var p = 0, t = 0
-        var star = -1, mark = 0
+        var p = 0
+        var t = 0
+        var star = -1
+        var mark = 0
         while t < text.count {
             if p < pattern.count && (pattern[p] == "?" || pattern[p] == text[t]) {
                 p += 1

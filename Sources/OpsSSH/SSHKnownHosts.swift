@@ -26,7 +26,8 @@ public final class SSHKnownHosts {
 
     public init(session: SSHSession, file: String, logger: Logger) throws {
         guard let raw = libssh2_knownhost_init(session.raw) else {
-            throw SSHError(.failure, host: session.hostName, operation: "libssh2_knownhost_init", message: "out of memory")
+            throw SSHError(
+                .failure, host: session.hostName, operation: "libssh2_knownhost_init", message: "out of memory")
         }
         self.raw = raw
         self.session = session
@@ -114,8 +115,9 @@ public final class SSHKnownHosts {
         }
         let fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw SSHError(.hostKey, host: host, operation: "record host key in \(file)", code: errno,
-                           message: String(cString: strerror(errno)))
+            throw SSHError(
+                .hostKey, host: host, operation: "record host key in \(file)", code: errno,
+                message: String(cString: strerror(errno)))
         }
         defer { close(fd) }
         flock(fd, LOCK_EX)
@@ -131,8 +133,9 @@ public final class SSHKnownHosts {
         let bytes = Array(line.utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         if written != bytes.count {
-            throw SSHError(.hostKey, host: host, operation: "record host key in \(file)", code: errno,
-                           message: String(cString: strerror(errno)))
+            throw SSHError(
+                .hostKey, host: host, operation: "record host key in \(file)", code: errno,
+                message: String(cString: strerror(errno)))
         }
     }
 }

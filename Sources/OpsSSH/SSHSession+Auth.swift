@@ -37,7 +37,8 @@ extension SSHSession {
             case LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED, LIBSSH2_ERROR_AUTHENTICATION_FAILED:
                 return false
             case LIBSSH2_ERROR_FILE:
-                let hint = passphrase == nil
+                let hint =
+                    passphrase == nil
                     ? " (if the key has a passphrase, name the variable holding it in the inventory)"
                     : " (is the passphrase right?)"
                 var failure = error(.authentication, "load private key \(privateKeyFile)", code: rc)

@@ -21,6 +21,22 @@ extension SSHSession {
         _ command: String, stdin: (() throws -> Data?)? = nil, deadline: Deadline, collectOutput: Bool = true,
         onStdout: ((Data) -> Void)? = nil, onStderr: ((Data) -> Void)? = nil
     ) throws -> SSHExecResult {
+        do {
+            return try runExec(
+                command, stdin: stdin, deadline: deadline, collectOutput: collectOutput, onStdout: onStdout,
+                onStderr: onStderr)
+        } catch {
+            // Abandoned (timeout, error) with a packet half-sent: only the abandoned call could
+            // finish it, so nothing else can be sent on this session again. Start afresh next time.
+            if isSendingBlocked { isBroken = true }
+            throw error
+        }
+    }
+
+    private func runExec(
+        _ command: String, stdin: (() throws -> Data?)? = nil, deadline: Deadline, collectOutput: Bool = true,
+        onStdout: ((Data) -> Void)? = nil, onStderr: ((Data) -> Void)? = nil
+    ) throws -> SSHExecResult {
         let channel = try openSessionChannel(deadline: deadline)
         let operation = "run `\(command.count > 200 ? String(command.prefix(200)) + "…" : command)`"
         try retry(operation, deadline: deadline, kind: .failure) {
@@ -39,83 +55,112 @@ extension SSHSession {
         var stdoutDone = false
         var stderrDone = false
         var inputNotReady = false
+        // libssh2 keeps one half-sent packet per session and only the call that produced it may
+        // finish it: any other packet meanwhile fails (1.10: BAD_USE, surfacing as "Unable to
+        // send transfer-window adjustment packet"). So while a packet is stuck in a full socket,
+        // only its producer is called again.
+        var stuck = StuckSender.none
 
         while true {
             var progressed = false
-            // Write before reading: a blocked write may pull in packets that the reads then take.
-            if stdinOpen {
+            // Write until the window or the socket is full (or 4 MB went out), then read: one
+            // packet per turn would cost two idle reads per 32 KB sent.
+            var sentThisTurn = 0
+            writing: while stdinOpen && (stuck == .none || stuck == .input) && sentThisTurn < 4 << 20 {
                 if pendingOffset == pending.count {
-                    if let chunk = try stdin?() {
-                        // An empty chunk means "nothing yet" (e.g. waiting for a prompt), not progress.
-                        inputNotReady = chunk.isEmpty
-                        if !chunk.isEmpty {
-                            pending = chunk
-                            pendingOffset = 0
-                            progressed = true
-                        }
-                    } else {
+                    guard let chunk = try stdin?() else {
                         stdinOpen = false
+                        break
                     }
+                    // An empty chunk means "nothing yet" (e.g. waiting for a prompt), not progress.
+                    inputNotReady = chunk.isEmpty
+                    if chunk.isEmpty { break }
+                    pending = chunk
+                    pendingOffset = 0
+                    progressed = true
                 }
-                if stdinOpen && pendingOffset < pending.count {
-                    do {
-                        let written = try pending.withUnsafeBytes { bytes in
-                            try channel.write(UnsafeRawBufferPointer(rebasing: bytes[pendingOffset...]), operation: operation)
-                        }
-                        if let written {
-                            pendingOffset += written
-                            progressed = true
-                        }
-                    } catch let failure as SSHError where failure.kind != .unreachable {
-                        // The command exited or closed its stdin; what it did not read is dropped, as ssh does.
-                        stdinOpen = false
+                do {
+                    let written = try pending.withUnsafeBytes { bytes in
+                        try channel.write(
+                            UnsafeRawBufferPointer(rebasing: bytes[pendingOffset...]), operation: operation)
                     }
+                    guard let written else {
+                        stuck = isSendingBlocked ? .input : .none
+                        break writing
+                    }
+                    stuck = .none
+                    pendingOffset += written
+                    sentThisTurn += written
+                    progressed = true
+                } catch let failure as SSHError
+                    where failure.code == LIBSSH2_ERROR_CHANNEL_CLOSED || failure.code == LIBSSH2_ERROR_CHANNEL_EOF_SENT
+                {
+                    // The command exited or closed its stdin; what it did not read is dropped, as ssh does.
+                    stdinOpen = false
+                    stuck = .none
                 }
             }
-            if !stdinOpen && !eofSent {
+            if !stdinOpen && !eofSent && (stuck == .none || stuck == .eof) {
                 let rc = libssh2_channel_send_eof(channel.raw)
-                if rc != CSSH_ERROR_EAGAIN {
+                if rc == CSSH_ERROR_EAGAIN {
+                    stuck = isSendingBlocked ? .eof : .none
+                } else {
                     if rc < 0 && isBroken { throw error(.unreachable, operation, code: rc) }
+                    stuck = .none
                     eofSent = true
                     progressed = true
                 }
             }
-            if !stdoutDone {
-                while let n = try channel.read(stream: 0, into: buffer, operation: operation) {
-                    if n == 0 {
-                        stdoutDone = channel.isAtEOF
-                        break
+            if stuck == .none || stuck == .output {
+                // Reading may owe the server a window adjustment: that is the packet that can stick here.
+                var blocked = false
+                if !stdoutDone {
+                    while true {
+                        guard let n = try channel.read(stream: 0, into: buffer, operation: operation) else {
+                            blocked = true
+                            break
+                        }
+                        if n == 0 {
+                            stdoutDone = channel.isAtEOF
+                            break
+                        }
+                        let chunk = Data(buffer[..<n])
+                        onStdout?(chunk)
+                        if collectOutput { stdout.append(chunk) }
+                        progressed = true
                     }
-                    let chunk = Data(buffer[..<n])
-                    onStdout?(chunk)
-                    if collectOutput { stdout.append(chunk) }
-                    progressed = true
                 }
-            }
-            if !stderrDone {
-                while let n = try channel.read(stream: CSSH_STDERR_STREAM, into: buffer, operation: operation) {
-                    if n == 0 {
-                        stderrDone = channel.isAtEOF
-                        break
+                if !stderrDone {
+                    while true {
+                        guard let n = try channel.read(stream: CSSH_STDERR_STREAM, into: buffer, operation: operation)
+                        else {
+                            blocked = true
+                            break
+                        }
+                        if n == 0 {
+                            stderrDone = channel.isAtEOF
+                            break
+                        }
+                        let chunk = Data(buffer[..<n])
+                        onStderr?(chunk)
+                        if collectOutput { stderr.append(chunk) }
+                        progressed = true
                     }
-                    let chunk = Data(buffer[..<n])
-                    onStderr?(chunk)
-                    if collectOutput { stderr.append(chunk) }
-                    progressed = true
                 }
-            }
-            if channel.isAtEOF {
-                stdoutDone = true
-                stderrDone = true
+                stuck = blocked && isSendingBlocked ? .output : .none
+                if channel.isAtEOF && stuck == .none {
+                    stdoutDone = true
+                    stderrDone = true
+                }
             }
             // The command ended while its input source was still waiting for it: stop waiting.
             if stdoutDone && stderrDone && stdinOpen && inputNotReady && pendingOffset == pending.count {
                 stdinOpen = false
                 continue
             }
-            if stdoutDone && stderrDone && eofSent { break }
+            if stdoutDone && stderrDone && eofSent && stuck == .none { break }
             if !progressed {
-                try waitForSocket(deadline: deadline, operation: operation)
+                try waitForSocket(deadline: deadline, operation: operation, onlyWritable: stuck != .none)
             }
         }
 
@@ -129,10 +174,17 @@ extension SSHSession {
             let signalPointer
         {
             if signalLength > 0 {
-                signal = String(decoding: UnsafeRawBufferPointer(start: signalPointer, count: signalLength), as: UTF8.self)
+                signal = String(
+                    decoding: UnsafeRawBufferPointer(start: signalPointer, count: signalLength), as: UTF8.self)
             }
             libssh2_free(raw, signalPointer)
         }
-        return SSHExecResult(exitStatus: signal == nil ? status : -1, exitSignal: signal, stdout: stdout, stderr: stderr)
+        return SSHExecResult(
+            exitStatus: signal == nil ? status : -1, exitSignal: signal, stdout: stdout, stderr: stderr)
     }
+}
+
+/// Which call of the exec loop owns libssh2's half-sent packet, if any.
+enum StuckSender {
+    case none, input, eof, output
 }

@@ -18,7 +18,7 @@ public final class SSHSession {
     /// Kept alive as long as the session: the jump-host tunnel carrying it, if any.
     var tunnel: SSHTunnel?
     /// Set once the connection failed underneath; the session must then be thrown away.
-    public private(set) var isBroken = false
+    public internal(set) var isBroken = false
     private var isHandshaken = false
 
     public init(socket: SSHSocket, hostName: String, keepaliveInterval: Int, logger: Logger) throws {
@@ -95,6 +95,11 @@ public final class SSHSession {
         return (code, text)
     }
 
+    /// True while libssh2 holds a half-sent packet because the socket was full.
+    var isSendingBlocked: Bool {
+        libssh2_session_block_directions(raw) & CSSH_BLOCK_OUTBOUND != 0
+    }
+
     /// Builds an error from libssh2's last error, marking the session broken when the connection failed.
     func error(_ kind: SSHError.Kind, _ operation: String, code explicitCode: Int32? = nil) -> SSHError {
         let (lastCode, message) = lastError
@@ -149,15 +154,21 @@ public final class SSHSession {
 
     /// Sleeps until the socket can move in the direction libssh2 is blocked on, sending
     /// keepalives meanwhile. Throws `.timeout` at the deadline.
-    func waitForSocket(deadline: Deadline, operation: String, alsoWritable: Bool = false) throws {
+    /// With `onlyWritable`, waits for room to finish a half-sent packet and nothing else (incoming
+    /// data cannot be taken before that packet is out, and would only wake us in a loop).
+    func waitForSocket(deadline: Deadline, operation: String, onlyWritable: Bool = false) throws {
         let directions = libssh2_session_block_directions(raw)
-        var events = Int16(POLLIN)
-        if directions & CSSH_BLOCK_OUTBOUND != 0 || alsoWritable { events |= Int16(POLLOUT) }
+        var events = onlyWritable ? Int16(POLLOUT) : Int16(POLLIN)
+        if directions & CSSH_BLOCK_OUTBOUND != 0 { events |= Int16(POLLOUT) }
         var wait = deadline
-        if keepaliveInterval > 0 {
+        // A keepalive sent mid key exchange breaks it: only after the handshake.
+        if keepaliveInterval > 0 && isHandshaken {
             var next: Int32 = 0
-            // A keepalive must not interleave with a half-sent packet (libssh2 rejects that).
-            if directions & CSSH_BLOCK_OUTBOUND == 0 {
+            // A keepalive must not interleave with a half-sent packet (libssh2 rejects that), nor
+            // become one itself: only into a socket with room.
+            if directions & CSSH_BLOCK_OUTBOUND == 0 && !onlyWritable
+                && socket.wait(events: Int16(POLLOUT), until: Deadline(seconds: 0))
+            {
                 let rc = libssh2_keepalive_send(raw, &next)
                 if rc != 0 && rc != CSSH_ERROR_EAGAIN && Self.isConnectionFailure(rc) {
                     throw error(.unreachable, operation, code: rc)

@@ -62,8 +62,9 @@ public final class SSHSocket {
                     ready = poll(&pfd, 1, deadline.pollMilliseconds)
                 } while ready < 0 && errno == EINTR
                 if ready == 0 {
-                    throw SSHError(.unreachable, host: hostName, operation: "connect to \(host):\(port)",
-                                   message: "no answer within \(formatSeconds(timeout))")
+                    throw SSHError(
+                        .unreachable, host: hostName, operation: "connect to \(host):\(port)",
+                        message: "no answer within \(formatSeconds(timeout))")
                 }
                 var soError: Int32 = 0
                 var length = socklen_t(MemoryLayout<Int32>.size)
@@ -79,16 +80,18 @@ public final class SSHSocket {
             sock.setOption(Int32(IPPROTO_TCP), TCP_USER_TIMEOUT, Int32(clamping: Int(deadTimeout * 1000)))
             return sock
         }
-        throw SSHError(.unreachable, host: hostName, operation: "connect to \(host):\(port)",
-                       code: lastErrno, message: lastError)
+        throw SSHError(
+            .unreachable, host: hostName, operation: "connect to \(host):\(port)",
+            code: lastErrno, message: lastError)
     }
 
     /// Two connected UNIX stream sockets: one for a session, one for the pump feeding it.
     public static func pair() throws -> (SSHSocket, SSHSocket) {
         var fds: [Int32] = [0, 0]
         if socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) != 0 {
-            throw SSHError(.failure, host: "-", operation: "socketpair", code: errno,
-                           message: String(cString: strerror(errno)))
+            throw SSHError(
+                .failure, host: "-", operation: "socketpair", code: errno,
+                message: String(cString: strerror(errno)))
         }
         let a = SSHSocket(fd: fds[0])
         let b = SSHSocket(fd: fds[1])

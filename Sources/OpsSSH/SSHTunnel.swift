@@ -57,11 +57,16 @@ public final class SSHTunnel {
             toChannel.deallocate()
             toSocket.deallocate()
         }
-        var channelStart = 0, channelEnd = 0
-        var socketStart = 0, socketEnd = 0
+        var channelStart = 0
+        var channelEnd = 0
+        var socketStart = 0
+        var socketEnd = 0
         var socketEOF = false
         var channelEOF = false
         let operation = "relay through jump host"
+        // As in exec: a packet stuck half-sent in the bastion's socket may only be finished by
+        // the call that produced it (the channel write, or the read's window adjustment).
+        var stuck = StuckSender.none
 
         do {
             while !stopped.isSet {
@@ -77,20 +82,24 @@ public final class SSHTunnel {
                         socketEOF = true
                     }
                 }
-                if channelStart < channelEnd {
+                if channelStart < channelEnd && (stuck == .none || stuck == .input) {
                     if let n = try channel.write(
                         UnsafeRawBufferPointer(rebasing: toChannel[channelStart..<channelEnd]), operation: operation)
                     {
                         channelStart += n
                         progressed = true
+                        stuck = .none
+                    } else {
+                        stuck = bastion.isSendingBlocked ? .input : .none
                     }
                 }
                 // The target session closed its end: nothing more will use the tunnel.
                 if socketEOF && channelStart == channelEnd { break }
 
                 // Channel → socket.
-                if socketStart == socketEnd && !channelEOF {
+                if socketStart == socketEnd && !channelEOF && (stuck == .none || stuck == .output) {
                     if let n = try channel.read(stream: 0, into: toSocket, operation: operation) {
+                        stuck = .none
                         if n == 0 {
                             channelEOF = channel.isAtEOF
                         } else {
@@ -98,11 +107,14 @@ public final class SSHTunnel {
                             socketEnd = n
                             progressed = true
                         }
+                    } else {
+                        stuck = bastion.isSendingBlocked ? .output : .none
                     }
                 }
                 if socketStart < socketEnd {
-                    let n = send(pumpSide.fd, toSocket.baseAddress! + socketStart, socketEnd - socketStart,
-                                 Int32(MSG_NOSIGNAL))
+                    let n = send(
+                        pumpSide.fd, toSocket.baseAddress! + socketStart, socketEnd - socketStart,
+                        Int32(MSG_NOSIGNAL))
                     if n > 0 {
                         socketStart += n
                         progressed = true
@@ -121,15 +133,18 @@ public final class SSHTunnel {
                     pollfd(fd: bastion.socket.fd, events: Int16(POLLIN), revents: 0),
                     pollfd(fd: pumpSide.fd, events: 0, revents: 0),
                 ]
-                if libssh2_session_block_directions(bastion.raw) & CSSH_BLOCK_OUTBOUND != 0 {
+                if stuck != .none {
+                    // Only room to finish the stuck packet helps; incoming data would spin us.
+                    fds[0].events = Int16(POLLOUT)
+                } else if bastion.isSendingBlocked {
                     fds[0].events |= Int16(POLLOUT)
                 }
                 if channelStart == channelEnd && !socketEOF { fds[1].events |= Int16(POLLIN) }
                 if socketStart < socketEnd { fds[1].events |= Int16(POLLOUT) }
                 // Wake up now and then to see `stopped` and to send the bastion's keepalives.
                 _ = poll(&fds, 2, 500)
-                if bastion.keepaliveInterval > 0
-                    && libssh2_session_block_directions(bastion.raw) & CSSH_BLOCK_OUTBOUND == 0
+                if bastion.keepaliveInterval > 0 && stuck == .none && !bastion.isSendingBlocked
+                    && bastion.socket.wait(events: Int16(POLLOUT), until: Deadline(seconds: 0))
                 {
                     var next: Int32 = 0
                     _ = libssh2_keepalive_send(bastion.raw, &next)

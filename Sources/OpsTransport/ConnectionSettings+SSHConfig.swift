@@ -20,10 +20,12 @@ extension ConnectionSettings {
     /// A jump host's user and port come from its entry (`user@host:port`), then its config,
     /// then this host's user and port 22; its key files from its config, else this host's.
     public func resolved(with config: SSHConfig, explicit: ExplicitFields = []) -> ConnectionSettings {
-        resolved(with: config, explicit: explicit, depth: 0)
+        resolved(with: config, explicit: explicit, chain: [address])
     }
 
-    private func resolved(with config: SSHConfig, explicit: ExplicitFields, depth: Int) -> ConnectionSettings {
+    /// `chain` holds the hosts already on the path, so a jump host that (say, through `Host *`)
+    /// names itself or an earlier hop as its own jump is reached directly instead of looping.
+    private func resolved(with config: SSHConfig, explicit: ExplicitFields, chain: Set<String>) -> ConnectionSettings {
         let options = config.options(for: address)
         var result = self
         if !explicit.contains(.address), let hostName = options.hostName {
@@ -37,10 +39,13 @@ extension ConnectionSettings {
                     .replacingOccurrences(of: "%r", with: result.user)
             }
         }
-        if !explicit.contains(.jumpHosts), let jumps = options.proxyJump, depth < 8 {
+        if !explicit.contains(.jumpHosts), let jumps = options.proxyJump {
+            var chain = chain
             result.jumpHosts = jumps.flatMap { spec -> [ConnectionSettings] in
-                let jump = jumpSettings(spec, target: result).resolved(
-                    with: config, explicit: jumpExplicit(spec), depth: depth + 1)
+                let hop = jumpSettings(spec, target: result)
+                if chain.contains(hop.address) { return [] }
+                chain.insert(hop.address)
+                let jump = hop.resolved(with: config, explicit: jumpExplicit(spec), chain: chain)
                 // A jump host with its own ProxyJump is reached through that chain first.
                 var flat = jump
                 flat.jumpHosts = []

@@ -44,7 +44,8 @@ public final class LocalTransport: Transport {
                 group.leave()
             }
         }
-        let input = request.stdin
+        // Local sudo reads the password from stdin ahead of the command's own input.
+        let input = request.prompt?.answer.map { $0 + (request.stdin ?? Data()) } ?? request.stdin
         DispatchQueue.global().async {
             if let input, !input.isEmpty { try? stdinPipe.fileHandleForWriting.write(contentsOf: input) }
             try? stdinPipe.fileHandleForWriting.close()
@@ -64,6 +65,15 @@ public final class LocalTransport: Transport {
             throw TransportError.timeout(host: hostName, command: request.command, seconds: request.timeout!)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        if let marker = request.prompt?.readyMarker {
+            // The become wrapper's first line proves sudo let the command start.
+            let line = Data((marker + "\n").utf8)
+            if out.data.starts(with: line) {
+                out.data.removeFirst(line.count)
+            } else if process.terminationStatus != 0 {
+                throw TransportError.become(host: hostName, reason: request.prompt!.explainFailure(err.data.isEmpty ? "" : String(decoding: err.data, as: UTF8.self)))
+            }
+        }
         let signalled = process.terminationReason == .uncaughtSignal
         return CommandResult(
             exitStatus: signalled ? -1 : process.terminationStatus,

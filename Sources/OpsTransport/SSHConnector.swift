@@ -81,8 +81,8 @@ struct SSHConnector {
             }
             throw TransportError.hostKey(
                 host: label,
-                reason: "\(name) is not in \(file); it offered a \(key.typeName) key with fingerprint "
-                    + "\(key.fingerprint). Check the fingerprint on the host, then add the key to \(file) "
+                reason: "\(name) is not in \(file); its \(key.typeName) key has fingerprint \(key.fingerprint). "
+                    + "Compare it with `ssh-keygen -lf` on the host's public key, then add the key to \(file) "
                     + "or use host key policy accept-new")
         }
     }
@@ -140,7 +140,8 @@ struct SSHConnector {
         let triedText = tried.isEmpty ? "no key (the server does not offer publickey)" : tried.joined(separator: ", ")
         throw TransportError.authentication(
             host: label,
-            reason: "user \(user) was refused; the server offers: \(methods.joined(separator: ", ")); tried: \(triedText)")
+            reason:
+                "user \(user) was refused; the server offers: \(methods.joined(separator: ", ")); tried: \(triedText)")
     }
 
     static func expandHome(_ path: String) -> String {

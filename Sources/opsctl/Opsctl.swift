@@ -14,6 +14,8 @@ struct Opsctl: ParsableCommand {
             PingCommand.self,
             PlayCommand.self,
             TemplateCommand.self,
+            LabCommand.self,
+            RenderCommand.self,
         ]
     )
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OpsCore
 import OpsEngine
+import OpsTransport
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,12 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("command-timeout"), help: "Seconds before a command is abandoned.")
     var commandTimeout: Double?
+
+    @Flag(name: [.short, .customLong("become")], help: "Run the command through sudo.")
+    var become = false
+
+    @Option(name: .customLong("become-user"), help: "The user to become (default root).")
+    var becomeUser = "root"
 
     @Argument(help: "Host pattern (all, a group, app*, a:b, a:&b, a:!b).")
     var pattern: String
@@ -38,8 +45,11 @@ struct RunCommand: ParsableCommand {
         }
         // A single argument is a shell string as typed; several are joined like ssh does.
         let line = command.count == 1 ? command[0] : command.joined(separator: " ")
+        // The sudo password comes from the environment, never from argv (it would show in ps).
+        let password = ProcessInfo.processInfo.environment["OPSCTL_BECOME_PASSWORD"]
         let summary = try runner.run(
-            command: line, on: hosts, forks: connection.forks, timeout: commandTimeout, printer: printer)
+            command: line, on: hosts, forks: connection.forks, timeout: commandTimeout,
+            become: become ? Become(user: becomeUser, password: password) : nil, printer: printer)
         AdHocReport.print(summary, to: printer, colour: output.colour)
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
     }

@@ -60,11 +60,15 @@ extension PlaybookLoader {
                 task.loopFlatten = true
             case "with_dict":
                 // `with_dict: x` is `loop: "{{ x | dict2items }}"`.
-                if case .scalar(let s) = value {
+                switch value {
+                case .scalar(let s):
                     let inner = PlaybookLoader.bareExpression(s.string)
                     task.loop = Node("{{ (\(inner)) | dict2items }}")
-                } else {
-                    throw source.error("with_dict takes an expression naming a mapping", value)
+                case .mapping:
+                    task.loop = value
+                    task.loopOverMapping = true
+                default:
+                    throw source.error("with_dict takes a mapping or an expression naming one", value)
                 }
             case "loop_control": task.loopControl = try parseLoopControl(value, source)
             case "register":

@@ -11,6 +11,8 @@ public struct Task: Sendable, Equatable {
     public var loop: Node?
     /// `with_items` flattens one level, as Ansible does; `loop` does not.
     public var loopFlatten = false
+    /// `with_dict: {a: 1}` written inline: loop over its key/value pairs.
+    public var loopOverMapping = false
     public var loopControl = LoopControl()
     public var register: String?
     public var notify: [String] = []

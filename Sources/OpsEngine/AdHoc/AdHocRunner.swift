@@ -1,4 +1,5 @@
 import Foundation
+import Jinja
 import Logging
 import OpsCore
 import OpsTransport
@@ -16,23 +17,24 @@ public final class AdHocRunner {
     public struct Summary: Sendable {
         public var outcomes: [Outcome]
         public func count(_ status: HostStatus) -> Int { outcomes.filter { $0.status == status }.count }
-        /// 0 all well, 2 a command failed, 4 a host unreachable (as `opsctl play`).
+        /// 0 all well, 2 a command failed, 4 a host unreachable and none failed (as `opsctl play`).
         public var exitCode: Int32 {
-            if count(.unreachable) > 0 { return 4 }
             if count(.failed) > 0 { return 2 }
+            if count(.unreachable) > 0 { return 4 }
             return 0
         }
     }
 
     private let inventory: Inventory
     private let pool: ConnectionPool
-    private let overrides: ConnectionOverrides
+    private let connections: HostConnections
     private let logger: Logger
 
     public init(inventory: Inventory, pool: ConnectionPool, overrides: ConnectionOverrides, logger: Logger) {
         self.inventory = inventory
         self.pool = pool
-        self.overrides = overrides
+        self.connections = HostConnections(
+            inventory: inventory, templar: Templar(environment: Jinja.Environment()), overrides: overrides)
         self.logger = logger
     }
 
@@ -53,21 +55,23 @@ public final class AdHocRunner {
     /// stops the run before it touches the others.
     public func settings(for hosts: [String]) throws -> [String: ConnectionSettings] {
         var result: [String: ConnectionSettings] = [:]
-        for h in hosts {
-            result[h] = try ConnectionSettings.resolve(host: h, vars: inventory.variables(for: h), overrides: overrides)
-        }
+        for h in hosts { result[h] = try connections.settings(for: h) }
         return result
     }
 
+    /// - Parameter become: run as another user through sudo (`--become`); the password, if any,
+    ///   goes to sudo's prompt only.
     public func run(
-        command: String, on hosts: [String], forks: Int, timeout: Double?, printer: HostOutputPrinter?
+        command: String, on hosts: [String], forks: Int, timeout: Double?, become: Become? = nil,
+        printer: HostOutputPrinter?
     ) throws -> Summary {
         let settings = try settings(for: hosts)
         let outcomes = ParallelHosts.run(hosts, forks: forks) { host -> Outcome in
-            let request = ExecRequest(
+            var request = ExecRequest(
                 command, timeout: timeout ?? settings[host]!.commandTimeout,
                 onStdout: printer.map { p in { p.output(host, $0) } },
                 onStderr: printer.map { p in { p.output(host, $0, isError: true) } })
+            if let become { request = become.wrap(request) }
             defer { printer?.finish(host) }
             do {
                 let transport = try self.pool.transport(for: settings[host]!)

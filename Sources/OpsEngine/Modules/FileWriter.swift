@@ -30,8 +30,8 @@ enum FileWriter {
             check=\(context.checkMode ? 1 : 0); changed=0; d=\(q(req.dest))
             \(req.nameInDirectory.map { "if [ -d \"$d\" ]; then d=\"$d/\"\(q($0)); fi" } ?? "if [ -d \"$d\" ]; then echo \"dest $d is a directory\" >&2; cat >/dev/null; exit 1; fi")
             if [ -e "$d" ] && [ ! -f "$d" ]; then echo "dest $d exists and is not a regular file" >&2; cat >/dev/null; exit 1; fi
-            dir=$(dirname "$d"); if [ ! -d "$dir" ]; then echo "destination directory $dir does not exist" >&2; cat >/dev/null; exit 1; fi
-            have=$(sha1sum < "$d" 2>/dev/null | cut -c1-40)
+            dir=${d%/*}; [ -n "$dir" ] || dir=/; [ "$dir" != "$d" ] || dir=.; if [ ! -d "$dir" ]; then echo "destination directory $dir does not exist" >&2; cat >/dev/null; exit 1; fi
+            have=$(sha1sum < "$d" 2>/dev/null); have=${have%% *}
             if [ "$have" != \(sha1) ] && { [ -z "$have" ] || [ \(req.force ? 1 : 0) = 1 ]; }; then
               changed=1
               \(wantDiff ? "[ -f \"$d\" ] && echo \"before_b64=$(base64 -w0 < \"$d\")\"" : ":")

@@ -22,7 +22,7 @@ public enum UnifiedDiff {
             let oldStart = hunk.first!.oldIndex, newStart = hunk.first!.newIndex
             let oldCount = hunk.filter { $0.kind != .insert }.count
             let newCount = hunk.filter { $0.kind != .delete }.count
-            out += "@@ -\(oldCount == 0 ? oldStart : oldStart + 1),\(oldCount) +\(newCount == 0 ? newStart : newStart + 1),\(newCount) @@\n"
+            out += "@@ -\(range(oldStart, oldCount)) +\(range(newStart, newCount)) @@\n"
             for op in hunk {
                 switch op.kind {
                 case .same: out += " " + op.text + "\n"
@@ -33,6 +33,12 @@ public enum UnifiedDiff {
             i = stop
         }
         return out
+    }
+
+    /// diff -u's hunk range: "3" for one line, "3,4" for more, "2,0" for none (after line 2).
+    static func range(_ start: Int, _ count: Int) -> String {
+        if count == 1 { return "\(start + 1)" }
+        return count == 0 ? "\(start),0" : "\(start + 1),\(count)"
     }
 
     struct Op {
@@ -67,7 +73,7 @@ public enum UnifiedDiff {
                 ops.append(Op(kind: .same, text: a[i], oldIndex: i, newIndex: j))
                 i += 1
                 j += 1
-            } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            } else if j < m && (i == n || lcs[i][j + 1] > lcs[i + 1][j]) {
                 ops.append(Op(kind: .insert, text: b[j], oldIndex: i, newIndex: j))
                 j += 1
             } else {

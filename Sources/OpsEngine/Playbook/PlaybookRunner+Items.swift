@@ -1,3 +1,4 @@
+@preconcurrency import Yams
 import Foundation
 import Jinja
 import OpsCore
@@ -75,7 +76,21 @@ extension PlaybookRunner {
             }
             var k = keywords
             k.when = []
-            failed.formUnion(try runItems(items, hosts: group, inherited: k, play))
+            guard let loopNode = include.loop else {
+                failed.formUnion(try runItems(items, hosts: group, inherited: k, play))
+                continue
+            }
+            // A looped include runs its tasks once per item; items can differ per host.
+            for h in group {
+                let scope = play.scope(for: h, taskVars: PlaybookValues.dict(keywords.vars))
+                let list = try templar.template(Value(yaml: loopNode), scope, at: include.location).listValue ?? []
+                for (i, item) in list.enumerated() where !failed.contains(h) {
+                    var itemKeywords = k
+                    itemKeywords.vars.set(include.loopControl.loopVar, PlaybookValues.node(item))
+                    if let iv = include.loopControl.indexVar { itemKeywords.vars.set(iv, PlaybookValues.node(.int(i))) }
+                    failed.formUnion(try runItems(items, hosts: [h], inherited: itemKeywords, play))
+                }
+            }
         }
         return failed
     }

@@ -87,34 +87,4 @@ extension PlaybookRunner {
         }
         return []
     }
-
-    /// The connection for a host, resolved from its templated connection variables (cached).
-    func connectionSettings(for host: String) throws -> ConnectionSettings {
-        settingsLock.lock()
-        if let s = settingsCache[host] {
-            settingsLock.unlock()
-            return s
-        }
-        settingsLock.unlock()
-        let settings: ConnectionSettings
-        if inventory.host(host) == nil {
-            guard host == "localhost" || host == "127.0.0.1" else {
-                throw ModuleError("delegate_to: \(host) is not in the inventory")
-            }
-            settings = ConnectionSettings(name: host, kind: .local)
-        } else {
-            var vars = VariableSet()
-            let state = hosts[host]!
-            let scope = VariableScope(layers: [state.inventoryVars, state.hostVars, options.extraVars], templar: templar)
-            for name in ConnectionSettings.variableNames {
-                guard let v = try scope.resolve(name), !v.isNone else { continue }
-                vars.set(name, Node(PlaybookValues.string(v), Tag(.str)), origin: inventory.variables(for: host)[name]?.origin)
-            }
-            settings = try ConnectionSettings.resolve(host: host, vars: vars, overrides: overrides)
-        }
-        settingsLock.lock()
-        settingsCache[host] = settings
-        settingsLock.unlock()
-        return settings
-    }
 }

@@ -20,8 +20,7 @@ public final class PlaybookRunner {
     var hosts: [String: HostState] = [:]
     /// Set when `--start-at-task` is given and its task has not been reached yet.
     var waitingForStart: String?
-    var settingsCache: [String: ConnectionSettings] = [:]
-    let settingsLock = NSLock()
+    let connections: HostConnections
 
     public init(
         playbook: Playbook, inventory: Inventory, options: RunOptions, pool: ConnectionPool,
@@ -37,9 +36,16 @@ public final class PlaybookRunner {
         self.loader = loader
         self.logger = logger
         self.waitingForStart = options.startAtTask
+        var states: [String: HostState] = [:]
         for h in inventory.hosts {
-            hosts[h.name] = HostState(name: h.name, inventoryVars: PlaybookValues.dict(inventory.variables(for: h.name)))
+            states[h.name] = HostState(name: h.name, inventoryVars: PlaybookValues.dict(inventory.variables(for: h.name)))
         }
+        let extra = options.extraVars
+        self.connections = HostConnections(inventory: inventory, templar: templar, overrides: overrides) { host in
+            // set_fact may change connection variables; extra vars beat everything.
+            [states[host]?.hostVars ?? ValueDict(), extra]
+        }
+        self.hosts = states
     }
 
     /// 0 all well, 2 a host failed, 4 a host unreachable (and none failed).

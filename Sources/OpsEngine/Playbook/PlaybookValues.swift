@@ -40,4 +40,19 @@ public enum PlaybookValues {
         default: return (try? v.pythonString()) ?? ""
         }
     }
+
+    /// A computed value as a YAML node, so it can join user-written variables (loop items of
+    /// `include_tasks`). Strings are tagged so they stay strings.
+    public static func node(_ v: Value) -> Node {
+        switch v {
+        case .none, .undefined: return Node("null", Tag(.null))
+        case .bool(let b): return Node(b ? "true" : "false", Tag(.bool))
+        case .int(let i): return Node(String(i), Tag(.int))
+        case .double(let d): return Node(String(d), Tag(.float))
+        case .string(let s): return Node(s, Tag(.str))
+        case .list(let l), .tuple(let l): return Node(l.map(node))
+        case .dict(let d): return Node(d.pairs.map { (node($0.0), node($0.1)) })
+        case .object(let o): return Node(o.stringValue, Tag(.str))
+        }
+    }
 }

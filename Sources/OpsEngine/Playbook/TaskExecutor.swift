@@ -104,6 +104,9 @@ struct TaskExecutor {
             throw ModuleError("loop must be a list, got the string \"\(s)\" (did you mean \"{{ \(s) }}\"?)")
         }
         if items.isNone { items = .list([]) }
+        if task.loopOverMapping, let d = items.dictValue {
+            items = .list(d.pairs.map { .dict(["key": $0.0, "value": $0.1]) })
+        }
         guard var list = items.listValue else {
             throw ModuleError("loop must be a list, got \(items.typeName) (use dict2items for a mapping)")
         }
@@ -259,7 +262,7 @@ struct TaskExecutor {
             guard let d = env.dictValue else { throw ModuleError("environment must be a mapping of names to values") }
             for (k, v) in d.pairs { environment.append((PlaybookValues.string(k), PlaybookValues.string(v))) }
         }
-        let settings: ConnectionSettings? = controlOnly ? nil : try runner.connectionSettings(for: target)
+        let settings: ConnectionSettings? = controlOnly ? nil : try runner.connections.settings(for: target)
         var become: Become?
         let becomeWanted = try flag(keywords.become) ?? PlaybookValues.bool(try scope.resolve("ansible_become") ?? .bool(false)) ?? false
         if becomeWanted, let settings {
@@ -268,7 +271,9 @@ struct TaskExecutor {
             let password = try (scope.resolve("ansible_become_password") ?? scope.resolve("ansible_become_pass")
                 ?? scope.resolve("ansible_sudo_pass")).map(PlaybookValues.string)
             // Already that user: sudo would only cost a process and a prompt.
-            if !(settings.kind == .ssh && settings.user == user) { become = Become(user: user, password: password) }
+            let alreadyThatUser =
+                settings.kind == .ssh ? settings.user == user : ProcessInfo.processInfo.userName == user
+            if !alreadyThatUser { become = Become(user: user, password: password) }
         }
         let pool = runner.pool
         return ModuleContext(

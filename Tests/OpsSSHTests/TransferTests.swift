@@ -1,0 +1,83 @@
+import Foundation
+import OpsTransport
+import XCTest
+
+final class TransferTests: XCTestCase {
+    var server: TestSSHServer!
+    var transport: SSHTransport!
+
+    override func setUpWithError() throws {
+        server = try TestSSHServer()
+        transport = SSHTransport(settings: server.settings(), logger: TestSSHServer.logger)
+    }
+
+    override func tearDown() {
+        transport?.close()
+        server?.stop()
+    }
+
+    func sha256(_ path: String) throws -> String {
+        String(try TestSSHServer.run("/usr/bin/sha256sum", [path]).prefix(64))
+    }
+
+    func testHundredMegabyteUploadKeepsItsSHA256AndMode() throws {
+        let local = server.directory.path + "/big.bin"
+        try TestSSHServer.run("/bin/sh", ["-c", "head -c 104857600 /dev/urandom > \(local)"])
+        let remoteDirectory = server.directory.path + "/remote dir"
+        try FileManager.default.createDirectory(atPath: remoteDirectory, withIntermediateDirectories: true)
+        let remote = remoteDirectory + "/big.bin"
+        try "old content".write(toFile: remote, atomically: true, encoding: .utf8)
+
+        try transport.upload(file: local, to: remote, mode: 0o640)
+
+        // The host's own sha256sum, through the transport, and locally.
+        let remoteSum = try transport.exec(ExecRequest("sha256sum \(ShellQuote.quote(remote))")).stdoutText.prefix(64)
+        XCTAssertEqual(String(remoteSum), try sha256(local))
+        let mode = try transport.exec(ExecRequest("stat -c %a \(ShellQuote.quote(remote))")).stdoutText
+        XCTAssertEqual(mode, "640\n")
+        // The exec + cat path by name (bench/ssh compares it with SFTP) keeps the bytes too.
+        let viaExec = remoteDirectory + "/via-exec.bin"
+        try transport.execUpload(file: local, to: viaExec, mode: 0o600)
+        let execSum = try transport.exec(ExecRequest("sha256sum \(ShellQuote.quote(viaExec))")).stdoutText.prefix(64)
+        XCTAssertEqual(String(execSum), try sha256(local))
+        // No temporary file is left behind.
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: remoteDirectory).sorted(), ["big.bin", "via-exec.bin"])
+    }
+
+    func testSFTPUploadUsedForComparisonKeepsTheBytes() throws {
+        let local = server.directory.path + "/medium.bin"
+        try TestSSHServer.run("/bin/sh", ["-c", "head -c 5000000 /dev/urandom > \(local)"])
+        let remote = server.directory.path + "/medium-sftp.bin"
+        try transport.sftpUpload(file: local, to: remote, mode: 0o600)
+        XCTAssertEqual(try sha256(remote), try sha256(local))
+    }
+
+    func testUploadDataThenDownloadRoundTrip() throws {
+        let payload = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) })
+        let remote = server.directory.path + "/small.bin"
+        try transport.upload(payload, to: remote, mode: 0o600)
+        XCTAssertEqual(try transport.download(remote), payload)
+        XCTAssertEqual(try transport.exec(ExecRequest("stat -c %a \(remote)")).stdoutText, "600\n")
+    }
+
+    func testUploadIntoMissingDirectoryFailsClearly() throws {
+        let remote = server.directory.path + "/missing/dir/file"
+        XCTAssertThrowsError(try transport.upload(Data("x".utf8), to: remote, mode: 0o644)) { error in
+            guard case TransportError.io(let host, let operation, let reason) = error else {
+                return XCTFail("got \(error)")
+            }
+            XCTAssertEqual(host, "testhost")
+            XCTAssertTrue(operation.contains(remote), operation)
+            XCTAssertTrue(reason.contains("No such file or directory"), reason)
+        }
+    }
+
+    func testDownloadOfMissingFileFailsClearly() throws {
+        XCTAssertThrowsError(try transport.download("/nonexistent/file")) { error in
+            guard case TransportError.io(_, let operation, let reason) = error else { return XCTFail("got \(error)") }
+            XCTAssertEqual(operation, "download /nonexistent/file")
+            XCTAssertTrue(reason.contains("No such file"), reason)
+        }
+    }
+}
