@@ -37,6 +37,9 @@ public struct ModuleSpec: Sendable {
     /// Groups where one argument must be given (`copy` needs `src` or `content`).
     public var requiredOneOf: [[String]]
     public var mutuallyExclusive: [[String]]
+    /// Ansible's `required_if`: when `arg` is given as `value`, every name in `needs` must be given
+    /// (or one of them, with `anyOf`), e.g. lineinfile `state: present` needs `line`.
+    public var requiredIf: [RequiredIf]
     /// Runs on the control node only (debug, set_fact, assert, fail, pause, uri, meta): no connection needed.
     public var controlOnly: Bool
     /// Takes any argument names (`set_fact: name=value`): names are not checked.
@@ -44,9 +47,10 @@ public struct ModuleSpec: Sendable {
 
     public init(
         name: String, aliases: [String] = [], args: [Arg], freeForm: Bool = false,
-        requiredOneOf: [[String]] = [], mutuallyExclusive: [[String]] = [], controlOnly: Bool = false,
-        anyArguments: Bool = false
+        requiredOneOf: [[String]] = [], mutuallyExclusive: [[String]] = [], requiredIf: [RequiredIf] = [],
+        controlOnly: Bool = false, anyArguments: Bool = false
     ) {
+        self.requiredIf = requiredIf
         self.name = name
         self.aliases = aliases
         self.args = args
@@ -63,6 +67,20 @@ public struct ModuleSpec: Sendable {
     }
 
     public func arg(_ name: String) -> Arg? { args.first { $0.name == name } }
+
+    public struct RequiredIf: Sendable {
+        public var arg: String
+        public var value: String
+        public var needs: [String]
+        public var anyOf: Bool
+
+        public init(_ arg: String, _ value: String, _ needs: [String], anyOf: Bool = false) {
+            self.arg = arg
+            self.value = value
+            self.needs = needs
+            self.anyOf = anyOf
+        }
+    }
 }
 
 /// The modules a run knows, by every name they answer to. The engine builds it from its

@@ -86,6 +86,24 @@ extension PlaybookLoader {
                 throw source.error("\(spec.name): \(both.joined(separator: " and ")) cannot be used together", node)
             }
         }
+        for rule in spec.requiredIf {
+            // Not given: the argument's default decides, as Ansible applies defaults before required_if.
+            let value: String?
+            if let given = args.first(where: { $0.name == rule.arg }) {
+                if case .scalar(let s) = given.value, !s.string.contains("{{") { value = s.string } else { value = nil }
+            } else {
+                value = spec.arg(rule.arg)?.defaultValue
+            }
+            guard let value,
+                value == rule.value || (PlaybookLoader.yamlBool(value) != nil
+                    && PlaybookLoader.yamlBool(value) == PlaybookLoader.yamlBool(rule.value))
+            else { continue }
+            let missing = rule.needs.filter { !args.map(\.name).contains($0) }
+            if rule.anyOf ? missing.count == rule.needs.count : !missing.isEmpty {
+                let what = rule.anyOf ? "one of " + rule.needs.joined(separator: ", ") : missing.joined(separator: ", ")
+                throw source.error("\(spec.name): \(rule.arg)=\(rule.value) needs \(what)", node)
+            }
+        }
         for (name, value, location) in args {
             guard let arg = spec.arg(name), !arg.choices.isEmpty, case .scalar(let s) = value,
                 !s.string.contains("{{")
@@ -100,3 +118,4 @@ extension PlaybookLoader {
         }
     }
 }
+

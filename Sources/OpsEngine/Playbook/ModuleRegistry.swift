@@ -6,6 +6,9 @@ public enum ModuleRegistry {
         CommandModule.self, ShellModule.self, RawModule.self, CopyModule.self, TemplateModule.self,
         FileModule.self, StatModule.self, DebugModule.self, SetFactModule.self, AssertModule.self,
         FailModule.self, MetaModule.self, PauseModule.self, SetupModule.self, URIModule.self, WaitForModule.self,
+        LineInFileModule.self, BlockInFileModule.self, FetchModule.self, SlurpModule.self, AptModule.self,
+        SystemdModule.self, ServiceModule.self, UserModule.self, GroupModule.self, CronModule.self,
+        UnarchiveModule.self,
     ]
 
     private static let byName: [String: any Module.Type] = {
