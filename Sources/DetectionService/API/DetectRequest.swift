@@ -15,7 +15,7 @@ struct DetectRequest {
         var values: [Double]
         var method: String?
         var sensitivity: Double?
-        var ensemble_threshold: Int?
+        var ensemble_threshold: Double?
         var ensemble_methods: [String]?
         var ewma_alpha: Double?
         var contamination: Double?
@@ -72,7 +72,7 @@ struct DetectRequest {
             }
             options.ensembleMethods = members
         }
-        if let t = wire.ensemble_threshold {
+        if let t = wire.ensemble_threshold.map({ $0.rounded() == $0 && abs($0) < 1e6 ? Int($0) : -1 }) {
             guard (1...options.ensembleMethods.count).contains(t) else {
                 throw APIError.invalid(
                     "ensemble_threshold", "must be between 1 and the number of ensemble methods (\(options.ensembleMethods.count))")
@@ -122,7 +122,8 @@ struct DetectRequest {
         case .dataCorrupted(let ctx):
             let field = path(ctx.codingPath)
             if field.isEmpty {
-                return .invalid("body", "not valid JSON (\(ctx.debugDescription.prefix(120)))")
+                let detail = ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription
+                return .invalid("body", "not valid JSON (\(detail.prefix(160)))")
             }
             return .invalid(field, "not a valid value (\(ctx.debugDescription.prefix(120)))")
         @unknown default:
