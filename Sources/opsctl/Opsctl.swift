@@ -6,6 +6,6 @@ struct Opsctl: ParsableCommand {
         commandName: "opsctl",
         abstract: "Render configuration, run playbooks over SSH, and manage a lab of real hosts.",
         version: OpsctlVersion.current,
-        subcommands: []
+        subcommands: [ArtifactCommand.self]
     )
 }
