@@ -67,7 +67,8 @@ final class ConfigurationTests: XCTestCase {
         let base = ["DETECTION_API_KEYS": "some-key-0123456789abc", "DETECTION_SQLITE_PATH": dir + "/db"]
         assertConfigError([], base.merging(["DETECTION_PORT": "http"]) { $1 }, key: "DETECTION_PORT", contains: "`http`")
         assertConfigError(["--port", "70000"], base, key: "DETECTION_PORT", contains: "--port")
-        assertConfigError([], base.merging(["DETECTION_PROT": "1"]) { $1 }, key: "DETECTION_PROT", contains: "DETECTION_PORT")
+        let typo = try write("typo.env", "DETECTION_PROT=1\n")
+        assertConfigError(["--env-file", typo], base, key: "DETECTION_PROT", contains: "did you mean `DETECTION_PORT`")
         assertConfigError(["--prot", "1"], base, key: "--prot", contains: "did you mean `--port`")
         assertConfigError([], base.merging(["DATABASE_URL": "mysql://x/y"]) { $1 }, key: "DATABASE_URL", contains: "postgres://")
         assertConfigError(

@@ -4,7 +4,8 @@ import Foundation
 enum EnvFile {
     /// Values keyed by name, each with its `path:line` for error messages.
     static func parse(path: String) throws -> [String: (value: String, source: String)] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // FileHandle rather than FileManager.contents, which refuses character devices like /dev/null.
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
             throw ConfigurationError(key: "DETECTION_ENV_FILE", source: path, reason: "cannot be read")
         }
         return try parse(text: String(decoding: data, as: UTF8.self), path: path)

@@ -114,8 +114,9 @@ extension ServiceConfiguration {
                 key: "DETECTION_ENV_FILE", source: flagValues["DETECTION_ENV_FILE"] != nil ? "--env-file" : "environment",
                 reason: "\(envFile) does not exist")
         }
-        for (key, value) in environment where key.hasPrefix("DETECTION_") || key == "DATABASE_URL" {
-            try checkKnown(key, source: "environment")
+        // Unknown DETECTION_* variables in the environment are not ours to reject (scripts use the
+        // prefix too); in the env file, which exists only for this service, they are typos.
+        for (key, value) in environment where settings.contains(where: { $0.key == key }) {
             values[key] = (value, "environment")
         }
         for (key, value) in flagValues {
