@@ -10,7 +10,9 @@ public func buildApplication(_ config: ServiceConfiguration, logger: Logger) asy
 }
 
 /// `buildApplication` with its concrete type, for callers that need it.
-public func makeDetectionApplication(_ config: ServiceConfiguration, logger: Logger) async throws -> DetectionApplication {
+public func makeDetectionApplication(_ config: ServiceConfiguration, logger: Logger) async throws
+    -> DetectionApplication
+{
     let logger = {
         var l = logger
         l.logLevel = config.logLevel
@@ -45,7 +47,8 @@ public func makeDetectionApplication(_ config: ServiceConfiguration, logger: Log
                 router: metricsRouter,
                 configuration: .init(address: .hostname(config.host, port: metricsPort), serverName: nil),
                 onServerRunning: { channel in
-                    logger.info("metrics listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+                    logger.info(
+                        "metrics listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
                 },
                 logger: logger))
     }

@@ -34,7 +34,8 @@ public struct JSONLogHandler: LogHandler {
             object[key] = Self.json(value)
         }
         guard
-            var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            var data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return }
         data.append(UInt8(ascii: "\n"))
         Self.lock.lock()

@@ -24,7 +24,9 @@ case .printVersion:
 case .printHelp:
     print(ServiceConfiguration.usage)
 case .checkConfig(let config):
-    print("configuration OK: listen \(config.host):\(config.port), database \(config.database), \(config.apiKeys.count) API key(s)")
+    print(
+        "configuration OK: listen \(config.host):\(config.port), database \(config.database), \(config.apiKeys.count) API key(s)"
+    )
 case .run(let config):
     LoggingSystem.bootstrap { label in
         var handler = JSONLogHandler(label: label)

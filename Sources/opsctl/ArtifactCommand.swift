@@ -12,7 +12,8 @@ struct ArtifactCommand: ParsableCommand {
 
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Release-build detection-service (static Swift stdlib, stripped) into dist/ with manifest and .sha256.",
+            abstract:
+                "Release-build detection-service (static Swift stdlib, stripped) into dist/ with manifest and .sha256.",
             discussion: """
                 Writes dist/detection-service-VERSION-linux-x86_64.tar.gz (the binary and manifest.json: version, \
                 build id, binary sha256, runtime Debian packages) and its .sha256. A release build takes ~10 minutes.
@@ -35,7 +36,8 @@ struct ArtifactCommand: ParsableCommand {
             var logger = Logger(label: "opsctl.artifact")
             logger.logLevel = .info
             let builder = ArtifactBuilder(
-                options: .init(packagePath: packagePath, version: artifactVersion, buildID: buildID, outputDirectory: output),
+                options: .init(
+                    packagePath: packagePath, version: artifactVersion, buildID: buildID, outputDirectory: output),
                 logger: logger)
             do {
                 let artifact = try builder.build()

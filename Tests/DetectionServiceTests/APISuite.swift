@@ -49,11 +49,14 @@ enum APISuite {
             XCTAssertTrue(response.headers[.contentType]?.hasPrefix("text/plain") ?? false)
             let text = String(buffer: response.body)
             XCTAssertTrue(text.contains(#"detection_build_info{version="9.8.7-test",build_id="test-build-42""#), text)
-            XCTAssertTrue(text.contains(#"detection_http_requests_total{route="/health",method="GET",status="200"} 1"#), text)
             XCTAssertTrue(
-                text.contains(#"detection_http_requests_total{route="/api/v1/detect",method="POST",status="201"} 1"#), text)
+                text.contains(#"detection_http_requests_total{route="/health",method="GET",status="200"} 1"#), text)
             XCTAssertTrue(
-                text.contains(#"detection_http_requests_total{route="/api/v1/detect",method="POST",status="400"} 1"#), text)
+                text.contains(#"detection_http_requests_total{route="/api/v1/detect",method="POST",status="201"} 1"#),
+                text)
+            XCTAssertTrue(
+                text.contains(#"detection_http_requests_total{route="/api/v1/detect",method="POST",status="400"} 1"#),
+                text)
             XCTAssertTrue(text.contains(#"detection_detections_total{method="zscore"} 1"#), text)
             XCTAssertTrue(text.contains(#"detection_anomalies_total{method="mad",severity="critical"} 0"#), text)
             XCTAssertTrue(text.contains("detection_http_request_duration_seconds_bucket"), text)
@@ -64,7 +67,8 @@ enum APISuite {
         try await withApp(backend) { client in
             let missing = try await client.execute(uri: "/api/v1/detect", method: .post, body: series([1, 2]))
             XCTAssertEqual(missing.status, .unauthorized)
-            XCTAssertEqual(try json(missing)["error"].flatMap { ($0 as? [String: Any])?["field"] as? String }, "X-API-Key")
+            XCTAssertEqual(
+                try json(missing)["error"].flatMap { ($0 as? [String: Any])?["field"] as? String }, "X-API-Key")
             let wrong = try await client.detect(series([1, 2]), key: "not-the-key-at-all-000")
             XCTAssertEqual(wrong.status, .forbidden)
             let listNoKey = try await client.get("/api/v1/detections", key: nil)
@@ -138,7 +142,8 @@ enum APISuite {
 
             let zscore = try json(try await client.get("/api/v1/detections?method=zscore"))
             XCTAssertEqual(zscore["total"] as? Int, 3)
-            XCTAssertTrue((zscore["items"] as? [[String: Any]])?.allSatisfy { $0["method"] as? String == "zscore" } ?? false)
+            XCTAssertTrue(
+                (zscore["items"] as? [[String: Any]])?.allSatisfy { $0["method"] as? String == "zscore" } ?? false)
 
             let future = try json(try await client.get("/api/v1/detections?since=2999-01-01T00:00:00Z"))
             XCTAssertEqual(future["total"] as? Int, 0)
@@ -187,8 +192,14 @@ enum APISuite {
         ("{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"ensemble_threshold\": 9}", "ensemble_threshold"),
         ("{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"ensemble_threshold\": 2.5}", "ensemble_threshold"),
         ("{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"ensemble_methods\": []}", "ensemble_methods"),
-        ("{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"ensemble_methods\": [\"ensemble\"]}", "ensemble_methods[0]"),
-        ("{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"ensemble_methods\": [\"mad\", \"mad\"]}", "ensemble_methods[1]"),
+        (
+            "{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"ensemble_methods\": [\"ensemble\"]}",
+            "ensemble_methods[0]"
+        ),
+        (
+            "{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"ensemble_methods\": [\"mad\", \"mad\"]}",
+            "ensemble_methods[1]"
+        ),
         ("{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"ewma_alpha\": 0}", "ewma_alpha"),
         ("{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"ewma_alpha\": 1.5}", "ewma_alpha"),
         ("{\"timestamps\": [\"2024-01-01\"], \"values\": [1], \"contamination\": 0.9}", "contamination"),
@@ -208,7 +219,9 @@ enum APISuite {
                 XCTAssertFalse((error?["message"] as? String ?? "").isEmpty)
             }
             // Invalid UTF-8 and binary noise.
-            for bytes: [UInt8] in [[0xff, 0xfe, 0x00], [0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d], Array(repeating: 0, count: 1000)] {
+            for bytes: [UInt8] in [
+                [0xff, 0xfe, 0x00], [0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d], Array(repeating: 0, count: 1000),
+            ] {
                 let r = try await client.detect(ByteBuffer(bytes: bytes))
                 XCTAssertEqual(r.status, .badRequest)
             }
@@ -216,7 +229,8 @@ enum APISuite {
             XCTAssertEqual(tooMany.status, .badRequest)
             XCTAssertEqual((try json(tooMany)["error"] as? [String: Any])?["field"] as? String, "values")
             let unknownMethod = try json(try await client.detect(series([1, 2], method: "isolationforest")))
-            XCTAssertTrue(((unknownMethod["error"] as? [String: Any])?["message"] as? String ?? "").contains("isolation_forest"))
+            XCTAssertTrue(
+                ((unknownMethod["error"] as? [String: Any])?["message"] as? String ?? "").contains("isolation_forest"))
 
             // Still alive, and nothing was stored.
             let r1 = try await client.get("/health", key: nil)
@@ -276,7 +290,13 @@ enum APISuite {
             // Someone restores an old dump under the running service: the schema is not ours.
             switch config.database {
             case .sqlite(let path):
-                try PostgresCluster.run("/usr/bin/env", ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM schema_migrations'); c.commit()", path])
+                try PostgresCluster.run(
+                    "/usr/bin/env",
+                    [
+                        "python3", "-c",
+                        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM schema_migrations'); c.commit()",
+                        path,
+                    ])
             case .postgres(let s):
                 try SharedCluster.get().psql("DELETE FROM schema_migrations", database: s.database)
             }

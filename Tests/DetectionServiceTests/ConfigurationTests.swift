@@ -36,7 +36,9 @@ final class ConfigurationTests: XCTestCase {
         _ args: [String], _ env: [String: String], key: String, contains text: String, line: UInt = #line
     ) {
         XCTAssertThrowsError(try load(args, env), line: line) { error in
-            guard let e = error as? ConfigurationError else { return XCTFail("not a ConfigurationError: \(error)", line: line) }
+            guard let e = error as? ConfigurationError else {
+                return XCTFail("not a ConfigurationError: \(error)", line: line)
+            }
             XCTAssertEqual(e.key, key, "\(e)", line: line)
             XCTAssertTrue(e.description.contains(text), "\(e)", line: line)
         }
@@ -53,7 +55,8 @@ final class ConfigurationTests: XCTestCase {
             DETECTION_API_KEYS=file-key-0123456789abc
             DETECTION_SQLITE_PATH=\(dir!)/db.sqlite3
             """)
-        let c = try load(["--port", "7003", "--env-file", envFile], ["DETECTION_PORT": "7002", "DETECTION_DRAIN_DELAY": "0.5"])
+        let c = try load(
+            ["--port", "7003", "--env-file", envFile], ["DETECTION_PORT": "7002", "DETECTION_DRAIN_DELAY": "0.5"])
         XCTAssertEqual(c.port, 7003)
         XCTAssertEqual(c.host, "0.0.0.0")
         XCTAssertEqual(c.drainDelay, .milliseconds(500))
@@ -65,24 +68,31 @@ final class ConfigurationTests: XCTestCase {
 
     func testInvalidValuesNameTheirKey() throws {
         let base = ["DETECTION_API_KEYS": "some-key-0123456789abc", "DETECTION_SQLITE_PATH": dir + "/db"]
-        assertConfigError([], base.merging(["DETECTION_PORT": "http"]) { $1 }, key: "DETECTION_PORT", contains: "`http`")
+        assertConfigError(
+            [], base.merging(["DETECTION_PORT": "http"]) { $1 }, key: "DETECTION_PORT", contains: "`http`")
         assertConfigError(["--port", "70000"], base, key: "DETECTION_PORT", contains: "--port")
         let typo = try write("typo.env", "DETECTION_PROT=1\n")
         assertConfigError(["--env-file", typo], base, key: "DETECTION_PROT", contains: "did you mean `DETECTION_PORT`")
         assertConfigError(["--prot", "1"], base, key: "--prot", contains: "did you mean `--port`")
-        assertConfigError([], base.merging(["DATABASE_URL": "mysql://x/y"]) { $1 }, key: "DATABASE_URL", contains: "postgres://")
+        assertConfigError(
+            [], base.merging(["DATABASE_URL": "mysql://x/y"]) { $1 }, key: "DATABASE_URL", contains: "postgres://")
         assertConfigError(
             [], base.merging(["DATABASE_URL": "postgres://u@h:99999/db"]) { $1 }, key: "DATABASE_URL", contains: "port")
-        assertConfigError([], base.merging(["DETECTION_LOG_LEVEL": "loud"]) { $1 }, key: "DETECTION_LOG_LEVEL", contains: "info")
+        assertConfigError(
+            [], base.merging(["DETECTION_LOG_LEVEL": "loud"]) { $1 }, key: "DETECTION_LOG_LEVEL", contains: "info")
         assertConfigError(
             [], base.merging(["DETECTION_SQLITE_PATH": "/nonexistent-dir/db"]) { $1 }, key: "DETECTION_SQLITE_PATH",
             contains: "/nonexistent-dir does not exist")
         assertConfigError(
-            [], base.merging(["DETECTION_METRICS_PORT": "8000"]) { $1 }, key: "DETECTION_METRICS_PORT", contains: "API port")
-        assertConfigError([], base.merging(["DETECTION_REQUIRE_API_KEY": "maybe"]) { $1 }, key: "DETECTION_REQUIRE_API_KEY", contains: "maybe")
+            [], base.merging(["DETECTION_METRICS_PORT": "8000"]) { $1 }, key: "DETECTION_METRICS_PORT",
+            contains: "API port")
+        assertConfigError(
+            [], base.merging(["DETECTION_REQUIRE_API_KEY": "maybe"]) { $1 }, key: "DETECTION_REQUIRE_API_KEY",
+            contains: "maybe")
         let badEnv = try write("bad.env", "DETECTION_PORT=1\nthis line has no equals\n")
         assertConfigError(["--env-file", badEnv], base, key: "this line has no equals", contains: "\(badEnv):2")
-        assertConfigError(["--env-file", dir + "/missing.env"], base, key: "DETECTION_ENV_FILE", contains: "does not exist")
+        assertConfigError(
+            ["--env-file", dir + "/missing.env"], base, key: "DETECTION_ENV_FILE", contains: "does not exist")
     }
 
     func testAPIKeyFileFormatAndPermissions() throws {
@@ -97,12 +107,20 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertNil(c.apiKeys.match(""))
 
         let open = try write("open-keys", "plain-key-0123456789\n", mode: 0o644)
-        assertConfigError([], ["DETECTION_API_KEYS_FILE": open, "DETECTION_SQLITE_PATH": dir + "/db"], key: "DETECTION_API_KEYS_FILE", contains: "chmod 600")
+        assertConfigError(
+            [], ["DETECTION_API_KEYS_FILE": open, "DETECTION_SQLITE_PATH": dir + "/db"], key: "DETECTION_API_KEYS_FILE",
+            contains: "chmod 600")
         let badHash = try write("bad-keys", "sha256:abc\n")
-        assertConfigError([], ["DETECTION_API_KEYS_FILE": badHash, "DETECTION_SQLITE_PATH": dir + "/db"], key: "DETECTION_API_KEYS_FILE", contains: "\(badHash):1")
+        assertConfigError(
+            [], ["DETECTION_API_KEYS_FILE": badHash, "DETECTION_SQLITE_PATH": dir + "/db"],
+            key: "DETECTION_API_KEYS_FILE", contains: "\(badHash):1")
         let short = try write("short-keys", "abc\n")
-        assertConfigError([], ["DETECTION_API_KEYS_FILE": short, "DETECTION_SQLITE_PATH": dir + "/db"], key: "DETECTION_API_KEYS_FILE", contains: "shorter than 16")
-        assertConfigError([], ["DETECTION_API_KEYS_FILE": dir + "/none", "DETECTION_SQLITE_PATH": dir + "/db"], key: "DETECTION_API_KEYS_FILE", contains: "No such file")
+        assertConfigError(
+            [], ["DETECTION_API_KEYS_FILE": short, "DETECTION_SQLITE_PATH": dir + "/db"],
+            key: "DETECTION_API_KEYS_FILE", contains: "shorter than 16")
+        assertConfigError(
+            [], ["DETECTION_API_KEYS_FILE": dir + "/none", "DETECTION_SQLITE_PATH": dir + "/db"],
+            key: "DETECTION_API_KEYS_FILE", contains: "No such file")
     }
 
     func testNoKeysRefusesToStartUnlessExplicitlyDisabled() throws {
@@ -118,7 +136,10 @@ final class ConfigurationTests: XCTestCase {
         let c = try load(["--database-url", "postgres://svc:p%40ss@db.internal:6543/detections?sslmode=require"], keys)
         XCTAssertEqual(
             c.database,
-            .postgres(PostgresSettings(host: "db.internal", port: 6543, username: "svc", password: "p@ss", database: "detections", tls: .require)))
+            .postgres(
+                PostgresSettings(
+                    host: "db.internal", port: 6543, username: "svc", password: "p@ss", database: "detections",
+                    tls: .require)))
         let s = try load(["--database-url", "sqlite://\(dir!)/x.sqlite3"], keys)
         XCTAssertEqual(s.database, .sqlite(path: "\(dir!)/x.sqlite3"))
     }

@@ -30,7 +30,9 @@ final class MetricsPortTests: XCTestCase {
             if metrics == nil { try await Task.sleep(for: .milliseconds(50)) }
         }
         XCTAssertEqual(metrics?.status, 200)
-        XCTAssertTrue(metrics?.body.contains(#"detection_http_requests_total{route="/health",method="GET",status="200"} 1"#) ?? false)
+        XCTAssertTrue(
+            metrics?.body.contains(#"detection_http_requests_total{route="/health",method="GET",status="200"} 1"#)
+                ?? false)
         let onAPIPort = try await blocking { try RawHTTPConnection.get(port: port, "/metrics") }
         XCTAssertEqual(onAPIPort.status, 404)
         await group.triggerGracefulShutdown()

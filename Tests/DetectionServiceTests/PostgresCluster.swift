@@ -59,7 +59,9 @@ final class PostgresCluster: @unchecked Sendable {
     }
 
     func psql(_ sql: String, database: String = "postgres") throws {
-        try pg("psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-qc", sql])
+        try pg(
+            "psql",
+            ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-qc", sql])
     }
 
     func stop() {
@@ -133,7 +135,9 @@ func freeLoopbackPort() throws -> Int {
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     var len = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+        }
     }
     guard bound else { throw TestFailure("bind() failed") }
     return Int(UInt16(bigEndian: addr.sin_port))

@@ -15,7 +15,9 @@ final class RawHTTPConnection: @unchecked Sendable {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard rc == 0 else {
             let e = errno
@@ -45,14 +47,17 @@ final class RawHTTPConnection: @unchecked Sendable {
             if let end = data.firstRange(of: Array("\r\n\r\n".utf8)) {
                 let head = String(decoding: data[..<end.lowerBound], as: UTF8.self)
                 let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? -1
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
                 if data.count - end.upperBound >= length {
                     return (status, String(decoding: data[end.upperBound..<(end.upperBound + length)], as: UTF8.self))
                 }
             }
             let n = recv(fd, &buffer, buffer.count, 0)
-            guard n > 0 else { throw TestFailure("connection closed or timed out before a full response (\(data.count) bytes)") }
+            guard n > 0 else {
+                throw TestFailure("connection closed or timed out before a full response (\(data.count) bytes)")
+            }
             data += buffer[0..<n]
         }
     }

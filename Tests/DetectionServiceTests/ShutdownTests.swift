@@ -29,7 +29,9 @@ final class ShutdownTests: XCTestCase {
 
         // A request whose body is only half sent when shutdown begins.
         let body = Array(
-            try JSONSerialization.data(withJSONObject: ["timestamps": minuteTimestamps(500), "values": (0..<500).map(Double.init)]))
+            try JSONSerialization.data(withJSONObject: [
+                "timestamps": minuteTimestamps(500), "values": (0..<500).map(Double.init),
+            ]))
         let inFlight = try RawHTTPConnection(port: port)
         try inFlight.send(
             "POST /api/v1/detect HTTP/1.1\r\nHost: localhost\r\nX-API-Key: \(testAPIKey)\r\n"

@@ -27,7 +27,8 @@ enum StorageSuite {
             maxSeverity: severities.max(), mean: 1.25, standardDeviation: 0.5, durationMilliseconds: 0.75,
             anomalies: severities.enumerated().map {
                 StoredAnomaly(
-                    index: $0.offset * 3, timestamp: "2024-05-01T00:0\($0.offset):00Z", value: Double($0.offset) + 0.125,
+                    index: $0.offset * 3, timestamp: "2024-05-01T00:0\($0.offset):00Z",
+                    value: Double($0.offset) + 0.125,
                     score: 3.5 + Double($0.offset), severity: $0.element)
             })
     }

@@ -38,12 +38,15 @@ enum SharedCluster {
 
 func testLogger() -> Logger {
     var l = Logger(label: "detection-test")
-    l.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+    l.logLevel =
+        ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
     return l
 }
 
 /// A configuration pointing at a fresh, empty database of `backend`.
-func makeConfig(_ backend: Backend, _ adjust: (inout ServiceConfiguration) -> Void = { _ in }) throws -> ServiceConfiguration {
+func makeConfig(_ backend: Backend, _ adjust: (inout ServiceConfiguration) -> Void = { _ in }) throws
+    -> ServiceConfiguration
+{
     var config = ServiceConfiguration(
         host: "127.0.0.1", port: 0, apiKeys: APIKeySet(keys: [testAPIKey, otherAPIKey]),
         rateLimit: RateLimitSettings(requestsPerSecond: 0, burst: 1), drainDelay: .milliseconds(200),
@@ -81,7 +84,9 @@ func json(_ response: TestResponse) throws -> [String: Any] {
 /// Timestamps one minute apart from 2024-05-01T00:00:00Z.
 func minuteTimestamps(_ n: Int) -> [String] {
     (0..<n).map { i in
-        let h = i / 60 % 24, m = i % 60, d = 1 + i / 1440
+        let h = i / 60 % 24
+        let m = i % 60
+        let d = 1 + i / 1440
         return String(format: "2024-05-%02dT%02d:%02d:00Z", d, h, m)
     }
 }

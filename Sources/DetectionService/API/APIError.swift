@@ -27,10 +27,14 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Self.jsonResponse(status: status, headers: headers, Body(error: .init(status: status.code, code: code, message: message, field: field)))
+        Self.jsonResponse(
+            status: status, headers: headers,
+            Body(error: .init(status: status.code, code: code, message: message, field: field)))
     }
 
-    static func jsonResponse(status: HTTPResponse.Status, headers: HTTPFields = [:], _ value: some Encodable) -> Response {
+    static func jsonResponse(status: HTTPResponse.Status, headers: HTTPFields = [:], _ value: some Encodable)
+        -> Response
+    {
         let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"

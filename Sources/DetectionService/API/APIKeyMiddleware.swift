@@ -17,7 +17,8 @@ struct APIKeyMiddleware: RouterMiddleware {
         if let presented = request.headers[Self.header], !presented.isEmpty {
             guard let index = keys.match(presented) else {
                 throw APIError(
-                    status: .forbidden, code: "forbidden", message: "X-API-Key: the key is not valid", field: "X-API-Key")
+                    status: .forbidden, code: "forbidden", message: "X-API-Key: the key is not valid",
+                    field: "X-API-Key")
             }
             context.apiKeyIndex = index
         } else if required {
@@ -29,7 +30,8 @@ struct APIKeyMiddleware: RouterMiddleware {
         if case .limited(let retryAfter) = limiter.acquire(key: context.apiKeyIndex ?? -1) {
             throw APIError(
                 status: .tooManyRequests, code: "rate_limited",
-                message: "rate limit of \(limiter.settings.requestsPerSecond) requests/s exceeded; retry in \(retryAfter)s",
+                message:
+                    "rate limit of \(limiter.settings.requestsPerSecond) requests/s exceeded; retry in \(retryAfter)s",
                 field: nil, headers: [.retryAfter: String(retryAfter)])
         }
         return try await next(request, context)

@@ -51,7 +51,9 @@ struct DetectRequest {
 
         let methodName = wire.method ?? DetectionMethod.zscore.rawValue
         guard let method = DetectionMethod(rawValue: methodName) else {
-            let hint = methodName == "isolationforest" || methodName == "isolation-forest" ? " (did you mean isolation_forest?)" : ""
+            let hint =
+                methodName == "isolationforest" || methodName == "isolation-forest"
+                ? " (did you mean isolation_forest?)" : ""
             throw APIError.invalid("method", "`\(methodName.prefix(40))` is not one of \(methodNames)\(hint)")
         }
         var options = DetectionOptions()
@@ -65,9 +67,12 @@ struct DetectRequest {
             for (i, name) in names.enumerated() {
                 guard let m = DetectionMethod(rawValue: name), m != .ensemble else {
                     throw APIError.invalid(
-                        "ensemble_methods[\(i)]", "`\(name.prefix(40))` is not one of zscore, mad, iqr, ewma, isolation_forest")
+                        "ensemble_methods[\(i)]",
+                        "`\(name.prefix(40))` is not one of zscore, mad, iqr, ewma, isolation_forest")
                 }
-                guard !members.contains(m) else { throw APIError.invalid("ensemble_methods[\(i)]", "`\(name)` is listed twice") }
+                guard !members.contains(m) else {
+                    throw APIError.invalid("ensemble_methods[\(i)]", "`\(name)` is listed twice")
+                }
                 members.append(m)
             }
             options.ensembleMethods = members
@@ -75,7 +80,8 @@ struct DetectRequest {
         if let t = wire.ensemble_threshold.map({ $0.rounded() == $0 && abs($0) < 1e6 ? Int($0) : -1 }) {
             guard (1...options.ensembleMethods.count).contains(t) else {
                 throw APIError.invalid(
-                    "ensemble_threshold", "must be between 1 and the number of ensemble methods (\(options.ensembleMethods.count))")
+                    "ensemble_threshold",
+                    "must be between 1 and the number of ensemble methods (\(options.ensembleMethods.count))")
             }
             options.ensembleThreshold = t
         }
@@ -97,7 +103,11 @@ struct DetectRequest {
         func path(_ keys: [any CodingKey]) -> String {
             var out = ""
             for k in keys {
-                if let i = k.intValue { out += "[\(i)]" } else { out += out.isEmpty ? k.stringValue : ".\(k.stringValue)" }
+                if let i = k.intValue {
+                    out += "[\(i)]"
+                } else {
+                    out += out.isEmpty ? k.stringValue : ".\(k.stringValue)"
+                }
             }
             return out
         }

@@ -55,7 +55,8 @@ struct DetectionRoutes {
             ensembleThreshold: parsed.ensembleThreshold, pointCount: parsed.values.count,
             anomalyCount: anomalies.count, maxSeverity: anomalies.map(\.severity).max(), mean: finite(outcome.mean),
             standardDeviation: finite(outcome.standardDeviation),
-            durationMilliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000,
+            durationMilliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds)
+                * 1000,
             anomalies: anomalies.map {
                 StoredAnomaly(
                     index: $0.index, timestamp: parsed.timestamps[$0.index], value: $0.value, score: finite($0.score),
@@ -122,7 +123,8 @@ struct DetectionRoutes {
 
     @Sendable func show(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        let notFound = APIError(status: .notFound, code: "not_found", message: "no detection with id `\(id.prefix(64))`", field: "id")
+        let notFound = APIError(
+            status: .notFound, code: "not_found", message: "no detection with id `\(id.prefix(64))`", field: "id")
         // Ids are lower-case UUIDs; anything else cannot exist, so skip the database.
         guard id.utf8.count == 36, UUID(uuidString: id) != nil else { throw notFound }
         let record: DetectionRecord?
@@ -145,7 +147,8 @@ struct DetectionRoutes {
         metrics.recordDatabaseError(operation: operation)
         context.logger.error("database \(operation) failed", metadata: ["error": "\(error)"])
         return APIError(
-            status: .serviceUnavailable, code: "storage_unavailable", message: "the database is unavailable; retry later",
+            status: .serviceUnavailable, code: "storage_unavailable",
+            message: "the database is unavailable; retry later",
             field: nil)
     }
 }

@@ -24,7 +24,10 @@ enum Timestamp {
             guard digits(2) else { return false }
             if char(".") || char(",") {
                 var n = 0
-                while let c = u.first, c >= 48 && c <= 57 { u = u.dropFirst(); n += 1 }
+                while let c = u.first, c >= 48 && c <= 57 {
+                    u = u.dropFirst()
+                    n += 1
+                }
                 guard n > 0 else { return false }
             }
         }
@@ -46,7 +49,8 @@ enum Timestamp {
         let last = t.last!
         if !(last == "Z" || last == "z") && !t.dropFirst(10).contains(where: { $0 == "+" || $0 == "-" }) { t += "Z" }
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = t.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        formatter.formatOptions =
+            t.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         guard let date = formatter.date(from: t) else { return nil }
         return Int64((date.timeIntervalSince1970 * 1000).rounded())
     }

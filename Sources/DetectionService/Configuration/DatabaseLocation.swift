@@ -76,7 +76,9 @@ public struct PostgresSettings: Sendable, Equatable {
         var port = 5432
         if authority.hasPrefix("[") {
             // IPv6 literal: [::1]:5432
-            guard let close = authority.firstIndex(of: "]") else { return .failure(.init("has an unclosed [ in the host")) }
+            guard let close = authority.firstIndex(of: "]") else {
+                return .failure(.init("has an unclosed [ in the host"))
+            }
             host = String(authority[authority.index(after: authority.startIndex)..<close])
             let after = authority[authority.index(after: close)...]
             if after.hasPrefix(":") {
@@ -118,7 +120,9 @@ public struct PostgresSettings: Sendable, Equatable {
         var bytes: [UInt8] = []
         var it = Array(s.utf8)[...]
         while let b = it.popFirst() {
-            if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+            if b == UInt8(ascii: "%"), it.count >= 2,
+                let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(v)
                 it = it.dropFirst(2)
             } else {

@@ -21,7 +21,9 @@ extension ServiceConfiguration {
     }
 
     static let settings: [Setting] = [
-        Setting(key: "DETECTION_ENV_FILE", flag: "--env-file", help: "KEY=VALUE file read first (default \(defaultEnvFile))"),
+        Setting(
+            key: "DETECTION_ENV_FILE", flag: "--env-file", help: "KEY=VALUE file read first (default \(defaultEnvFile))"
+        ),
         Setting(key: "DETECTION_HOST", flag: "--host", help: "listen address (default 127.0.0.1)"),
         Setting(key: "DETECTION_PORT", flag: "--port", help: "listen port (default 8000; 0 picks a free one)"),
         Setting(key: "DETECTION_METRICS_PORT", flag: "--metrics-port", help: "serve /metrics only on this port"),
@@ -37,17 +39,21 @@ extension ServiceConfiguration {
         Setting(
             key: "DETECTION_REQUIRE_API_KEY", flag: "--require-api-key",
             help: "true|false; false serves the API without keys (development only; default true)"),
-        Setting(key: "DETECTION_RATE_LIMIT_RPS", flag: "--rate-limit-rps", help: "per-key requests/s; 0 = off (default 20)"),
+        Setting(
+            key: "DETECTION_RATE_LIMIT_RPS", flag: "--rate-limit-rps", help: "per-key requests/s; 0 = off (default 20)"),
         Setting(key: "DETECTION_RATE_LIMIT_BURST", flag: "--rate-limit-burst", help: "per-key burst (default 40)"),
-        Setting(key: "DETECTION_MAX_BODY_BYTES", flag: "--max-body-bytes", help: "request body limit (default 8388608)"),
-        Setting(key: "DETECTION_MAX_POINTS", flag: "--max-points", help: "points per series, <= 100000 (default 100000)"),
+        Setting(
+            key: "DETECTION_MAX_BODY_BYTES", flag: "--max-body-bytes", help: "request body limit (default 8388608)"),
+        Setting(
+            key: "DETECTION_MAX_POINTS", flag: "--max-points", help: "points per series, <= 100000 (default 100000)"),
         Setting(
             key: "DETECTION_DRAIN_DELAY", flag: "--drain-delay",
             help: "seconds /ready is 503 before the listener closes on SIGTERM (default 5)"),
         Setting(
             key: "DETECTION_SHUTDOWN_TIMEOUT", flag: "--shutdown-timeout",
             help: "seconds allowed for in-flight requests after draining (default 25)"),
-        Setting(key: "DETECTION_LOG_LEVEL", flag: "--log-level", help: "trace|debug|info|notice|warning|error|critical"),
+        Setting(
+            key: "DETECTION_LOG_LEVEL", flag: "--log-level", help: "trace|debug|info|notice|warning|error|critical"),
     ]
 
     public static var usage: String {
@@ -77,7 +83,9 @@ extension ServiceConfiguration {
             switch arg {
             case "--version", "-V": return .printVersion
             case "--help", "-h": return .printHelp
-            case "--check-config": checkOnly = true; continue
+            case "--check-config":
+                checkOnly = true
+                continue
             default: break
             }
             var name = arg
@@ -111,7 +119,8 @@ extension ServiceConfiguration {
             }
         } else if explicitEnvFile != nil {
             throw ConfigurationError(
-                key: "DETECTION_ENV_FILE", source: flagValues["DETECTION_ENV_FILE"] != nil ? "--env-file" : "environment",
+                key: "DETECTION_ENV_FILE",
+                source: flagValues["DETECTION_ENV_FILE"] != nil ? "--env-file" : "environment",
                 reason: "\(envFile) does not exist")
         }
         // Unknown DETECTION_* variables in the environment are not ours to reject (scripts use the
@@ -195,7 +204,8 @@ extension ServiceConfiguration {
                 let key = values["DATABASE_URL"] != nil ? "DATABASE_URL" : "DETECTION_SQLITE_PATH"
                 throw ConfigurationError(
                     key: key, source: values[key]?.source ?? "default",
-                    reason: "directory \(dir) does not exist; create it (owned by the service user) or pick another path")
+                    reason:
+                        "directory \(dir) does not exist; create it (owned by the service user) or pick another path")
             }
         }
         if let n = try integer("DETECTION_DB_POOL_SIZE", in: 1...500) { c.databasePoolSize = n }
@@ -264,7 +274,8 @@ extension ServiceConfiguration {
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {
             throw ConfigurationReason(
-                "\(path) has mode 0\(String(mode, radix: 8)); API keys must not be readable by others: chmod 600 \(path)")
+                "\(path) has mode 0\(String(mode, radix: 8)); API keys must not be readable by others: chmod 600 \(path)"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationReason("\(path): cannot be read")
@@ -280,13 +291,15 @@ extension ServiceConfiguration {
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         var previous = Array(0...b.count)
         for i in 1...a.count {
             var current = [i] + Array(repeating: 0, count: b.count)
             for j in stride(from: 1, through: b.count, by: 1) {
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                current[j] = Swift.min(
+                    previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
             previous = current
         }

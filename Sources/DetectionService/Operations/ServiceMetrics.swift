@@ -41,8 +41,10 @@ final class ServiceMetrics: Sendable {
         registry.makeCounter(
             descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))]
         ).increment()
-        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets)
-            .record(duration)
+        registry.makeDurationHistogram(
+            descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets
+        )
+        .record(duration)
     }
 
     func recordDetection(method: DetectionMethod, anomalies: [Anomaly]) {

@@ -46,7 +46,7 @@ enum Migrations {
                     PRIMARY KEY (run_id, idx)
                 )
                 """,
-            ]),
+            ])
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

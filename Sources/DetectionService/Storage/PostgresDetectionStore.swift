@@ -38,20 +38,26 @@ public final class PostgresDetectionStore: DetectionStore {
                 try await conn.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
                 try await conn.query(PostgresQuery(unsafeSQL: Migrations.tableStatement), logger: logger)
                 var current = 0
-                for try await v in try await conn.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: logger)
-                    .decode(Int.self)
-                {
+                for try await v in try await conn.query(
+                    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: logger
+                )
+                .decode(Int.self) {
                     current = v
                 }
                 for m in Migrations.all where m.version > current {
                     for statement in m.statements {
                         try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
+                    let now = SQLiteDetectionStore.nowMilliseconds()
                     try await conn.query(
-                        "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (\(m.version), \(m.name), \(SQLiteDetectionStore.nowMilliseconds()))",
+                        """
+                        INSERT INTO schema_migrations (version, name, applied_at_ms)
+                        VALUES (\(m.version), \(m.name), \(now))
+                        """,
                         logger: logger)
                     logger.info(
-                        "applied migration", metadata: ["version": "\(m.version)", "name": "\(m.name)", "db": "postgresql"])
+                        "applied migration",
+                        metadata: ["version": "\(m.version)", "name": "\(m.name)", "db": "postgresql"])
                 }
             }
         }
@@ -65,9 +71,10 @@ public final class PostgresDetectionStore: DetectionStore {
             for try await v in rows.decode(Int.self) { exists = v }
             guard exists == 1 else { return 0 }
             var version = 0
-            for try await v in try await client.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: logger)
-                .decode(Int.self)
-            {
+            for try await v in try await client.query(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: logger
+            )
+            .decode(Int.self) {
                 version = v
             }
             return version
@@ -139,8 +146,11 @@ public final class PostgresDetectionStore: DetectionStore {
                 "SELECT idx, ts, value, score, severity FROM detection_anomalies WHERE run_id = \(id) ORDER BY idx",
                 logger: logger)
             for try await (idx, ts, value, score, severity) in rows.decode((Int, String, Double, Double, String).self) {
-                guard let s = Severity(rawValue: severity) else { throw CorruptRow(column: "severity", value: severity) }
-                found.anomalies.append(StoredAnomaly(index: idx, timestamp: ts, value: value, score: score, severity: s))
+                guard let s = Severity(rawValue: severity) else {
+                    throw CorruptRow(column: "severity", value: severity)
+                }
+                found.anomalies.append(
+                    StoredAnomaly(index: idx, timestamp: ts, value: value, score: score, severity: s))
             }
             return found
         }
@@ -154,7 +164,8 @@ public final class PostgresDetectionStore: DetectionStore {
         }
         return DetectionRecord(
             id: id, createdAtMilliseconds: created, method: method, sensitivity: sensitivity,
-            ensembleThreshold: threshold, pointCount: points, anomalyCount: anomalies, maxSeverity: Severity(rank: rank),
+            ensembleThreshold: threshold, pointCount: points, anomalyCount: anomalies,
+            maxSeverity: Severity(rank: rank),
             mean: mean, standardDeviation: std, durationMilliseconds: duration, anomalies: [])
     }
 

@@ -71,9 +71,13 @@ public final class SQLiteDetectionStore: DetectionStore {
                     ])
                 guard !record.anomalies.isEmpty else { return }
                 let insert = try db.cachedStatement(
-                    sql: "INSERT INTO detection_anomalies (run_id, idx, ts, value, score, severity) VALUES (?, ?, ?, ?, ?, ?)")
+                    sql:
+                        "INSERT INTO detection_anomalies (run_id, idx, ts, value, score, severity) VALUES (?, ?, ?, ?, ?, ?)"
+                )
                 for a in record.anomalies {
-                    try insert.execute(arguments: [record.id, a.index, a.timestamp, a.value, a.score, a.severity.rawValue])
+                    try insert.execute(arguments: [
+                        record.id, a.index, a.timestamp, a.value, a.score, a.severity.rawValue,
+                    ])
                 }
             }
         }
@@ -90,7 +94,8 @@ public final class SQLiteDetectionStore: DetectionStore {
                     case .text(let v): arguments += [v]
                     }
                 }
-                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM detection_runs" + clause, arguments: arguments) ?? 0
+                let total =
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM detection_runs" + clause, arguments: arguments) ?? 0
                 let rows = try Row.fetchAll(
                     db,
                     sql: "SELECT \(Migrations.runColumns) FROM detection_runs\(clause) "
@@ -110,12 +115,17 @@ public final class SQLiteDetectionStore: DetectionStore {
                 else { return nil }
                 var record = try Self.record(row)
                 let anomalies = try Row.fetchAll(
-                    db, sql: "SELECT idx, ts, value, score, severity FROM detection_anomalies WHERE run_id = ? ORDER BY idx",
+                    db,
+                    sql:
+                        "SELECT idx, ts, value, score, severity FROM detection_anomalies WHERE run_id = ? ORDER BY idx",
                     arguments: [id])
                 record.anomalies = try anomalies.map { r in
                     let severity: String = r["severity"]
-                    guard let s = Severity(rawValue: severity) else { throw CorruptRow(column: "severity", value: severity) }
-                    return StoredAnomaly(index: r["idx"], timestamp: r["ts"], value: r["value"], score: r["score"], severity: s)
+                    guard let s = Severity(rawValue: severity) else {
+                        throw CorruptRow(column: "severity", value: severity)
+                    }
+                    return StoredAnomaly(
+                        index: r["idx"], timestamp: r["ts"], value: r["value"], score: r["score"], severity: s)
                 }
                 return record
             }

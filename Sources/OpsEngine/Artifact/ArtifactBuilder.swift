@@ -56,7 +56,8 @@ public struct ArtifactBuilder {
         }
         let buildID = try options.buildID ?? Self.defaultBuildID(root: root)
         try Self.validate(buildID: buildID)
-        let output = options.outputDirectory.hasPrefix("/") ? options.outputDirectory : root + "/" + options.outputDirectory
+        let output =
+            options.outputDirectory.hasPrefix("/") ? options.outputDirectory : root + "/" + options.outputDirectory
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
 
         let binary = try compile(root: root, buildID: buildID)
@@ -99,7 +100,10 @@ public struct ArtifactBuilder {
         try "\(digest)  \(stem).tar.gz\n".write(toFile: checksum, atomically: true, encoding: .utf8)
         logger.info(
             "artifact built",
-            metadata: ["tarball": "\(tarball)", "sha256": "\(digest)", "runtime_packages": "\(packages.joined(separator: ","))"])
+            metadata: [
+                "tarball": "\(tarball)", "sha256": "\(digest)",
+                "runtime_packages": "\(packages.joined(separator: ","))",
+            ])
         return Artifact(tarballPath: tarball, checksumPath: checksum, tarballSHA256: digest, manifest: manifest)
     }
 
@@ -138,17 +142,20 @@ public struct ArtifactBuilder {
 
     static func validate(version: String) throws {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-+_"))
-        guard !version.isEmpty, version.count <= 64, version.unicodeScalars.allSatisfy({ allowed.contains($0) && $0.isASCII }),
+        guard !version.isEmpty, version.count <= 64,
+            version.unicodeScalars.allSatisfy({ allowed.contains($0) && $0.isASCII }),
             version.first?.isLetter == true || version.first?.isNumber == true
         else {
             throw ArtifactError(
-                "--version `\(version)`: use letters, digits and . - + _ only, starting with a letter or digit (e.g. 1.4.0)")
+                "--version `\(version)`: use letters, digits and . - + _ only, starting with a letter or digit (e.g. 1.4.0)"
+            )
         }
     }
 
     static func validate(buildID: String) throws {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-+_"))
-        guard !buildID.isEmpty, buildID.count <= 128, buildID.unicodeScalars.allSatisfy({ allowed.contains($0) && $0.isASCII })
+        guard !buildID.isEmpty, buildID.count <= 128,
+            buildID.unicodeScalars.allSatisfy({ allowed.contains($0) && $0.isASCII })
         else {
             throw ArtifactError("--build-id `\(buildID)`: use letters, digits and . - + _ only")
         }
@@ -163,11 +170,13 @@ public struct ArtifactBuilder {
             return f.string(from: Date())
         }()
         let silent = Logger(label: "artifact.git", factory: { _ in SwiftLogNoOpLogHandler() })
-        guard let commit = try? run("git", ["-C", root, "rev-parse", "--short=12", "HEAD"], logger: silent)
-            .trimmingCharacters(in: .whitespacesAndNewlines), !commit.isEmpty
+        guard
+            let commit = try? run("git", ["-C", root, "rev-parse", "--short=12", "HEAD"], logger: silent)
+                .trimmingCharacters(in: .whitespacesAndNewlines), !commit.isEmpty
         else { return stamp }
-        let dirty = ((try? run("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"], logger: silent)) ?? "")
-            .isEmpty ? "" : "-dirty"
+        let dirty =
+            ((try? run("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"], logger: silent)) ?? "")
+                .isEmpty ? "" : "-dirty"
         return "\(commit)\(dirty).\(stamp)"
     }
 
@@ -207,7 +216,8 @@ public struct ArtifactBuilder {
                 }
             }
             guard let owner else {
-                throw ArtifactError("\(lib): no Debian package owns this library (dpkg -S); the lab host could not install it")
+                throw ArtifactError(
+                    "\(lib): no Debian package owns this library (dpkg -S); the lab host could not install it")
             }
             packages.insert(owner)
         }
@@ -219,7 +229,8 @@ public struct ArtifactBuilder {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + args
-        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("artifact-\(UUID().uuidString).log").path
+        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("artifact-\(UUID().uuidString).log")
+            .path
         FileManager.default.createFile(atPath: outPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outPath) }
         let errPath = outPath + ".err"
