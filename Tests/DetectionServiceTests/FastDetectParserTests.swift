@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+
+@testable import DetectionService
+
+/// The fast path must agree exactly with JSONDecoder on what it accepts, and decline the rest.
+final class FastDetectParserTests: XCTestCase {
+    func fast(_ text: String) -> DetectRequest.Wire? {
+        Data(text.utf8).withUnsafeBytes { FastDetectParser.parse($0) }
+    }
+
+    func testAgreesWithJSONDecoder() throws {
+        var generator = SystemRandomNumberGenerator()
+        let values = (0..<2000).map { _ in Double.random(in: -1e6...1e6, using: &generator) }
+            + [0, -0.0, 1e-300, 5e-324, 1.7976931348623157e308, 123456789012345678, 0.1, 2.5e-7]
+        let body: [String: Any] = [
+            "timestamps": minuteTimestamps(values.count), "values": values, "method": "ensemble",
+            "sensitivity": 2.75, "ensemble_threshold": 3, "ensemble_methods": ["zscore", "mad", "iqr"],
+            "ewma_alpha": 0.25, "contamination": 0.05,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: body)
+        let reference = try JSONDecoder().decode(DetectRequest.Wire.self, from: data)
+        let parsed = try XCTUnwrap(data.withUnsafeBytes { FastDetectParser.parse($0) })
+        XCTAssertEqual(parsed, reference)
+        XCTAssertEqual(parsed.values.map(\.bitPattern), reference.values.map(\.bitPattern))
+
+        let spaced = " {\n \"values\" : [ 1 , -2.5e3 ,0.125E+2 ] ,\"timestamps\":[\"a\",\"b\",\"c\"]\t}\r\n"
+        XCTAssertEqual(fast(spaced), try JSONDecoder().decode(DetectRequest.Wire.self, from: Data(spaced.utf8)))
+        XCTAssertEqual(fast("{\"timestamps\":[],\"values\":[]}")?.values, [])
+    }
+
+    func testDeclinesWhatItDoesNotFullyUnderstand() {
+        for text in [
+            "", "{", "[]", "{\"values\":[1],\"timestamps\":[\"a\"],\"extra\":1}",
+            "{\"values\":[1],\"values\":[2],\"timestamps\":[\"a\"]}", "{\"values\":[01],\"timestamps\":[\"a\"]}",
+            "{\"values\":[1.],\"timestamps\":[\"a\"]}", "{\"values\":[.5],\"timestamps\":[\"a\"]}",
+            "{\"values\":[1e],\"timestamps\":[\"a\"]}", "{\"values\":[+1],\"timestamps\":[\"a\"]}",
+            "{\"values\":[1e999],\"timestamps\":[\"a\"]}", "{\"values\":[NaN],\"timestamps\":[\"a\"]}",
+            "{\"values\":[null],\"timestamps\":[\"a\"]}", "{\"values\":[1,],\"timestamps\":[\"a\"]}",
+            "{\"values\":[1],\"timestamps\":[\"a\\u0041\"]}", "{\"values\":[1],\"timestamps\":[\"é\"]}",
+            "{\"values\":[1],\"timestamps\":[\"a\"]} x", "{\"values\":[1],\"timestamps\":[\"a\"],}",
+            "{\"values\":[1],\"timestamps\":[\"a\"],\"method\":null}", "{\"values\":[\"1\"],\"timestamps\":[\"a\"]}",
+            "{\"values\":[1]}",
+        ] {
+            XCTAssertNil(fast(text), text)
+        }
+    }
+}
