@@ -46,3 +46,23 @@ final class FastDetectParserTests: XCTestCase {
         }
     }
 }
+
+final class TimestampTests: XCTestCase {
+    func testISO8601Shapes() {
+        for good in [
+            "2024-05-01", "2024-05-01T12:00", "2024-05-01T12:00:00Z", "2024-05-01t12:00:00z", "2024-05-01 12:00:00",
+            "2024-05-01T12:00:00.123456Z", "2024-05-01T12:00:00,5+02:00", "2024-05-01T12:00:00-0530",
+        ] {
+            XCTAssertTrue(Timestamp.isISO8601(good), good)
+        }
+        for bad in [
+            "", "2024", "2024-5-01", "2024-05-01T", "2024-05-01T12", "2024-05-01T12:00:00.", "2024-05-01T12:00:00Zx",
+            "2024-05-01T12:00:00+2", "yesterday", "2024-05-01T12:00:00+02:00:00", String(repeating: "1", count: 100),
+        ] {
+            XCTAssertFalse(Timestamp.isISO8601(bad), bad)
+        }
+        XCTAssertEqual(Timestamp.milliseconds(from: "1970-01-02"), 86_400_000)
+        XCTAssertEqual(Timestamp.milliseconds(from: "1970-01-01T01:00:00+01:00"), 0)
+        XCTAssertEqual(Timestamp.iso8601(milliseconds: 1_714_521_600_123), "2024-05-01T00:00:00.123Z")
+    }
+}

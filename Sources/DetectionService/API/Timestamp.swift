@@ -5,36 +5,56 @@ import Foundation
 enum Timestamp {
     /// `YYYY-MM-DD`, optionally `THH:MM[:SS[.fff]]` and `Z` or `±HH[:]MM` (a space may replace `T`).
     static func isISO8601(_ s: String) -> Bool {
-        var u = s.utf8[...]
-        guard u.count <= 64 else { return false }
-        func digits(_ n: Int) -> Bool {
-            guard u.count >= n, u.prefix(n).allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
-            u = u.dropFirst(n)
+        var copy = s
+        return copy.withUTF8 { bytes in
+            var scan = Scanner(bytes: bytes)
+            return scan.isoTimestamp()
+        }
+    }
+
+    /// Byte-level scanning over contiguous UTF-8: no String indexing, no allocation.
+    private struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var i = 0
+
+        var atEnd: Bool { i == bytes.count }
+
+        mutating func digits(_ n: Int) -> Bool {
+            guard bytes.count - i >= n else { return false }
+            for j in i..<(i + n) where bytes[j] < 0x30 || bytes[j] > 0x39 { return false }
+            i += n
             return true
         }
-        func char(_ c: Character) -> Bool {
-            guard u.first == c.asciiValue else { return false }
-            u = u.dropFirst()
+
+        mutating func char(_ c: UInt8) -> Bool {
+            guard i < bytes.count, bytes[i] == c else { return false }
+            i += 1
             return true
         }
-        guard digits(4), char("-"), digits(2), char("-"), digits(2) else { return false }
-        if u.isEmpty { return true }
-        guard char("T") || char("t") || char(" "), digits(2), char(":"), digits(2) else { return false }
-        if char(":") {
-            guard digits(2) else { return false }
-            if char(".") || char(",") {
-                var n = 0
-                while let c = u.first, c >= 48 && c <= 57 {
-                    u = u.dropFirst()
-                    n += 1
+
+        mutating func isoTimestamp() -> Bool {
+            guard bytes.count <= 64 else { return false }
+            guard digits(4), char(0x2D), digits(2), char(0x2D), digits(2) else { return false }
+            if atEnd { return true }
+            // T, t or space; then HH:MM
+            guard char(0x54) || char(0x74) || char(0x20), digits(2), char(0x3A), digits(2) else { return false }
+            if char(0x3A) {
+                guard digits(2) else { return false }
+                if char(0x2E) || char(0x2C) {
+                    var n = 0
+                    while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                        i += 1
+                        n += 1
+                    }
+                    guard n > 0 else { return false }
                 }
-                guard n > 0 else { return false }
             }
+            if atEnd { return true }
+            if char(0x5A) || char(0x7A) { return atEnd }  // Z or z
+            guard char(0x2B) || char(0x2D), digits(2) else { return false }
+            _ = char(0x3A)
+            return digits(2) && atEnd
         }
-        if u.isEmpty || (u.count == 1 && (char("Z") || char("z"))) { return true }
-        guard char("+") || char("-"), digits(2) else { return false }
-        _ = char(":")
-        return digits(2) && u.isEmpty
     }
 
     /// For the `since` filter: an ISO 8601 date or date-time (UTC if no zone), or seconds since 1970.
