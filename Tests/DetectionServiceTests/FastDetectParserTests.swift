@@ -6,12 +6,15 @@ import XCTest
 /// The fast path must agree exactly with JSONDecoder on what it accepts, and decline the rest.
 final class FastDetectParserTests: XCTestCase {
     func fast(_ text: String) -> DetectRequest.Wire? {
-        Data(text.utf8).withUnsafeBytes { FastDetectParser.parse($0) }
+        FastDetectParser.parse(Data(text.utf8))
     }
 
     func testAgreesWithJSONDecoder() throws {
         var generator = SystemRandomNumberGenerator()
+        // Short decimals take the exact fast path, long ones strtod; both must match JSONDecoder.
         let values = (0..<2000).map { _ in Double.random(in: -1e6...1e6, using: &generator) }
+            + (0..<2000).map { _ in (Double.random(in: -1e4...1e4, using: &generator) * 1000).rounded() / 1000 }
+            + [1e22, 1e23, 9007199254740993, 123456789012345.6, 0.000001, 4.35, 100.0001]
             + [0, -0.0, 1e-300, 5e-324, 1.7976931348623157e308, 123456789012345678, 0.1, 2.5e-7]
         let body: [String: Any] = [
             "timestamps": minuteTimestamps(values.count), "values": values, "method": "ensemble",
@@ -20,13 +23,34 @@ final class FastDetectParserTests: XCTestCase {
         ]
         let data = try JSONSerialization.data(withJSONObject: body)
         let reference = try JSONDecoder().decode(DetectRequest.Wire.self, from: data)
-        let parsed = try XCTUnwrap(data.withUnsafeBytes { FastDetectParser.parse($0) })
+        let parsed = try XCTUnwrap(FastDetectParser.parse(data))
         XCTAssertEqual(parsed, reference)
         XCTAssertEqual(parsed.values.map(\.bitPattern), reference.values.map(\.bitPattern))
 
         let spaced = " {\n \"values\" : [ 1 , -2.5e3 ,0.125E+2 ] ,\"timestamps\":[\"a\",\"b\",\"c\"]\t}\r\n"
         XCTAssertEqual(fast(spaced), try JSONDecoder().decode(DetectRequest.Wire.self, from: Data(spaced.utf8)))
         XCTAssertEqual(fast("{\"timestamps\":[],\"values\":[]}")?.values, [])
+    }
+
+    func testNumbersMatchTheStandardLibrary() throws {
+        var generator = SystemRandomNumberGenerator()
+        var tokens = ["0", "-0", "1", "-1", "0.1", "0.3", "1e22", "1e-22", "123456789012345", "1.5e300", "2.2250738585072014e-308"]
+        for _ in 0..<20000 {
+            let mantissa = String(Int.random(in: -999_999_999_999_999...999_999_999_999_999, using: &generator))
+            let point = Int.random(in: 0...mantissa.count, using: &generator)
+            var t = mantissa
+            if point > 1 && point < mantissa.count { t.insert(".", at: t.index(t.startIndex, offsetBy: point)) }
+            if Bool.random(using: &generator) { t += "e\(Int.random(in: -30...30, using: &generator))" }
+            tokens.append(t)
+        }
+        for t in tokens {
+            let json = "{\"timestamps\":[\"x\"],\"values\":[\(t)]}"
+            guard let parsed = fast(json) else {
+                XCTAssertNil(Double(t).flatMap { $0.isFinite ? $0 : nil }, t)
+                continue
+            }
+            XCTAssertEqual(parsed.values.first?.bitPattern, Double(t)?.bitPattern, t)
+        }
     }
 
     func testDeclinesWhatItDoesNotFullyUnderstand() {

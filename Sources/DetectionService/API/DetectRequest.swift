@@ -3,7 +3,7 @@ import Foundation
 
 /// The body of `POST /api/v1/detect`, decoded and validated; every rejection names its field.
 struct DetectRequest {
-    var timestamps: [String]
+    var timestamps: TimestampColumn
     var values: [Double]
     var method: DetectionMethod
     var options: DetectionOptions
@@ -11,7 +11,7 @@ struct DetectRequest {
     var ensembleThreshold: Int?
 
     struct Wire: Decodable, Equatable {
-        var timestamps: [String]
+        var timestamps: TimestampColumn
         var values: [Double]
         var method: String?
         var sensitivity: Double?
@@ -23,7 +23,7 @@ struct DetectRequest {
 
     /// The fast path for well-formed bodies, else Foundation's decoder, whose errors name the field.
     static func decode(_ body: Data) throws -> Wire {
-        if let wire = body.withUnsafeBytes({ FastDetectParser.parse($0) }) { return wire }
+        if let wire = FastDetectParser.parse(body) { return wire }
         do {
             return try JSONDecoder().decode(Wire.self, from: body)
         } catch let error as DecodingError {
@@ -49,9 +49,10 @@ struct DetectRequest {
         if let i = wire.values.firstIndex(where: { !$0.isFinite }) {
             throw APIError.invalid("values[\(i)]", "not a finite number")
         }
-        for (i, t) in wire.timestamps.enumerated() where !Timestamp.isISO8601(t) {
+        if let i = wire.timestamps.firstInvalid() {
             throw APIError.invalid(
-                "timestamps[\(i)]", "`\(t.prefix(40))` is not an ISO 8601 time such as 2024-05-01T12:00:00Z")
+                "timestamps[\(i)]",
+                "`\(wire.timestamps[i].prefix(40))` is not an ISO 8601 time such as 2024-05-01T12:00:00Z")
         }
 
         let methodName = wire.method ?? DetectionMethod.zscore.rawValue

@@ -6,9 +6,11 @@ import Foundation
 /// JSONDecoder, which produces the error message. It exists because decoding 100,000 points
 /// through the generic decoder costs more than the detection itself.
 enum FastDetectParser {
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> DetectRequest.Wire? {
-        var p = Parser(bytes: bytes)
-        return p.body()
+    static func parse(_ body: Data) -> DetectRequest.Wire? {
+        body.withUnsafeBytes { bytes in
+            var p = Parser(bytes: bytes)
+            return p.body(data: body)
+        }
     }
 
     private struct Parser {
@@ -39,14 +41,17 @@ enum FastDetectParser {
         }
 
         mutating func string() -> String? {
+            stringRange().map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        }
+
+        mutating func stringRange() -> Range<Int>? {
             guard expect(UInt8(ascii: "\"")) else { return nil }
             let start = i
             while i < bytes.count {
                 let c = bytes[i]
                 if c == UInt8(ascii: "\"") {
-                    let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
                     i += 1
-                    return s
+                    return start..<(i - 1)
                 }
                 // Escapes, control characters and non-ASCII go to the full decoder.
                 guard c >= 0x20, c < 0x80, c != UInt8(ascii: "\\") else { return nil }
@@ -79,6 +84,7 @@ enum FastDetectParser {
                 if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
                 guard digits() > 0 else { return nil }
             }
+            if let exact = Self.exactDecimal(UnsafeRawBufferPointer(rebasing: bytes[start..<i])) { return exact }
             let length = i - start
             guard length < 64 else { return nil }
             // strtod on the validated token: correctly rounded, like the full decoder.
@@ -91,6 +97,57 @@ enum FastDetectParser {
                 return strtod(raw.baseAddress!.assumingMemoryBound(to: CChar.self), nil)
             }
             return value.isFinite ? value : nil
+        }
+
+        static let powersOfTen: [Double] = (0...22).map { Double("1e\($0)")! }
+
+        /// Clinger's fast path: with at most 15 significant digits (mantissa below 2^53) and a
+        /// decimal exponent within ±22, one multiplication or division of two exact doubles is
+        /// correctly rounded, so the result equals strtod's. Anything else returns nil.
+        static func exactDecimal(_ token: UnsafeRawBufferPointer) -> Double? {
+            var j = 0
+            var negative = false
+            if token[j] == UInt8(ascii: "-") {
+                negative = true
+                j += 1
+            }
+            var mantissa: UInt64 = 0
+            var digits = 0
+            var exponent = 0
+            var inFraction = false
+            while j < token.count {
+                let c = token[j]
+                if c >= 0x30 && c <= 0x39 {
+                    if mantissa != 0 || c != 0x30 { digits += 1 }
+                    guard digits <= 15 else { return nil }
+                    mantissa = mantissa * 10 + UInt64(c - 0x30)
+                    if inFraction { exponent -= 1 }
+                } else if c == UInt8(ascii: ".") {
+                    inFraction = true
+                } else {
+                    break  // e or E: the grammar was checked by the caller
+                }
+                j += 1
+            }
+            if j < token.count {
+                j += 1
+                var expNegative = false
+                if token[j] == UInt8(ascii: "-") || token[j] == UInt8(ascii: "+") {
+                    expNegative = token[j] == UInt8(ascii: "-")
+                    j += 1
+                }
+                var e = 0
+                while j < token.count {
+                    e = e * 10 + Int(token[j] - 0x30)
+                    guard e < 1000 else { return nil }
+                    j += 1
+                }
+                exponent += expNegative ? -e : e
+            }
+            guard exponent >= -22 && exponent <= 22 else { return mantissa == 0 ? (negative ? -0.0 : 0) : nil }
+            var value = Double(mantissa)
+            value = exponent >= 0 ? value * powersOfTen[exponent] : value / powersOfTen[-exponent]
+            return negative ? -value : value
         }
 
         mutating func array<T>(_ element: (inout Parser) -> T?) -> [T]? {
@@ -108,17 +165,17 @@ enum FastDetectParser {
             }
         }
 
-        mutating func body() -> DetectRequest.Wire? {
+        mutating func body(data: Data) -> DetectRequest.Wire? {
             guard expect(UInt8(ascii: "{")) else { return nil }
-            var timestamps: [String]?
+            var timestamps: [Range<Int>]?
             var values: [Double]?
-            var wire = DetectRequest.Wire(timestamps: [], values: [])
+            var wire = DetectRequest.Wire(timestamps: TimestampColumn(strings: []), values: [])
             var seen = Set<String>()
             if peek() != UInt8(ascii: "}") {
                 while true {
                     guard let key = string(), seen.insert(key).inserted, expect(UInt8(ascii: ":")) else { return nil }
                     switch key {
-                    case "timestamps": timestamps = array { $0.string() }
+                    case "timestamps": timestamps = array { $0.stringRange() }
                     case "values": values = array { $0.number() }
                     case "method": wire.method = string()
                     case "sensitivity": wire.sensitivity = number()
@@ -148,7 +205,7 @@ enum FastDetectParser {
             }
             skipSpace()
             guard i == bytes.count, let timestamps, let values else { return nil }
-            wire.timestamps = timestamps
+            wire.timestamps = TimestampColumn(body: data, ranges: timestamps)
             wire.values = values
             return wire
         }

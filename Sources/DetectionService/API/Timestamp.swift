@@ -6,10 +6,12 @@ enum Timestamp {
     /// `YYYY-MM-DD`, optionally `THH:MM[:SS[.fff]]` and `Z` or `±HH[:]MM` (a space may replace `T`).
     static func isISO8601(_ s: String) -> Bool {
         var copy = s
-        return copy.withUTF8 { bytes in
-            var scan = Scanner(bytes: bytes)
-            return scan.isoTimestamp()
-        }
+        return copy.withUTF8 { isISO8601(bytes: $0) }
+    }
+
+    static func isISO8601(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var scan = Scanner(bytes: bytes)
+        return scan.isoTimestamp()
     }
 
     /// Byte-level scanning over contiguous UTF-8: no String indexing, no allocation.
