@@ -306,6 +306,33 @@ enum APISuite {
         }
     }
 
+    /// PostgreSQL only: the database stops accepting this service, readiness names it, the API
+    /// answers 503 rather than crashing, and db errors are counted.
+    static func readinessNamesAnUnreachableDatabase(_ backend: Backend) async throws {
+        let config = try makeConfig(backend)
+        guard case .postgres(let settings) = config.database else { throw TestFailure("PostgreSQL only") }
+        let app = try await buildApplication(config, logger: testLogger())
+        try await app.test(.router) { client in
+            let before = try await client.get("/ready", key: nil)
+            XCTAssertEqual(before.status, .ok)
+            let cluster = try SharedCluster.get()
+            try cluster.psql("ALTER DATABASE \(settings.database) ALLOW_CONNECTIONS false")
+            try cluster.psql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(settings.database)'")
+            let r = try await client.get("/ready", key: nil)
+            XCTAssertEqual(r.status, .serviceUnavailable, String(buffer: r.body))
+            XCTAssertEqual(try json(r)["failing"] as? [String], ["database"])
+            let list = try await client.get("/api/v1/detections")
+            XCTAssertEqual(list.status, .serviceUnavailable)
+            let detect = try await client.detect(series([1, 2, 3]))
+            XCTAssertEqual(detect.status, .serviceUnavailable)
+            let metrics = String(buffer: try await client.get("/metrics", key: nil).body)
+            XCTAssertTrue(metrics.contains(#"detection_db_errors_total{operation="ready"}"#), metrics)
+            XCTAssertTrue(metrics.contains(#"detection_db_errors_total{operation="save"} 1"#), metrics)
+            try cluster.psql("ALTER DATABASE \(settings.database) ALLOW_CONNECTIONS true")
+        }
+    }
+
     /// Needs the real detectors: an obvious spike in a flat series is reported by every method.
     static func spikeIsReported(_ backend: Backend) async throws {
         try requireRealDetectors()

@@ -17,6 +17,9 @@ final class PostgresAPITests: XCTestCase {
     func testMaximumSeriesIsAccepted() async throws { try await APISuite.maximumSeriesIsAccepted(.postgres) }
     func testRateLimit() async throws { try await APISuite.rateLimit(.postgres) }
     func testReadinessNamesMigrations() async throws { try await APISuite.readinessNamesMigrations(.postgres) }
+    func testReadinessNamesAnUnreachableDatabase() async throws {
+        try await APISuite.readinessNamesAnUnreachableDatabase(.postgres)
+    }
     func testSpikeIsReported_needsDetectors() async throws { try await APISuite.spikeIsReported(.postgres) }
     func testStorageRoundTrip() async throws { try await StorageSuite.storageRoundTrip(.postgres) }
     func testSeverityFilter() async throws { try await StorageSuite.severityFilter(.postgres) }

@@ -10,6 +10,11 @@ struct DetectionRoutes {
     let maxBodyBytes: Int
     let maxPoints: Int
 
+    /// A database that stops answering must turn into a quick 503, not requests parked until the
+    /// pool gives up on connecting.
+    static let readTimeout = Duration.seconds(5)
+    static let writeTimeout = Duration.seconds(10)
+
     func register(on group: RouterGroup<ServiceRequestContext>) {
         group.post("detect", use: detect)
         group.get("detections", use: list)
@@ -63,7 +68,7 @@ struct DetectionRoutes {
                     severity: $0.severity)
             })
         do {
-            try await store.save(record)
+            try await withTimeout(Self.writeTimeout) { try await store.save(record) }
         } catch {
             metrics.recordDatabaseError(operation: "save")
             metrics.recordAnalysisFailure(method: parsed.method.rawValue, reason: "storage")
@@ -109,7 +114,8 @@ struct DetectionRoutes {
         }
         let page: DetectionPage
         do {
-            page = try await store.list(query)
+            let finalQuery = query
+            page = try await withTimeout(Self.readTimeout) { try await store.list(finalQuery) }
         } catch {
             throw storageFailure(error, operation: "list", context: context)
         }
@@ -129,7 +135,7 @@ struct DetectionRoutes {
         guard id.utf8.count == 36, UUID(uuidString: id) != nil else { throw notFound }
         let record: DetectionRecord?
         do {
-            record = try await store.fetch(id: id)
+            record = try await withTimeout(Self.readTimeout) { try await store.fetch(id: id) }
         } catch {
             throw storageFailure(error, operation: "fetch", context: context)
         }
