@@ -16,6 +16,7 @@ struct Opsctl: ParsableCommand {
             TemplateCommand.self,
             LabCommand.self,
             RenderCommand.self,
+            ArtifactCommand.self,
         ]
     )
 

@@ -1,0 +1,94 @@
+import Hummingbird
+
+/// `/health`, `/ready`, `/version` and (unless it has its own port) `/metrics`; none needs a key.
+struct OperationsRoutes {
+    let store: any DetectionStore
+    let state: ServiceState
+    let metrics: ServiceMetrics
+    let version: String
+    let buildID: String
+
+    struct Health: Encodable {
+        var status: String
+        var version: String
+        var build_id: String
+        var uptime_seconds: Double
+    }
+
+    struct Version: Encodable {
+        var version: String
+        var build_id: String
+    }
+
+    struct Readiness: Encodable {
+        var status: String
+        var checks: [String: String]
+        var failing: [String]
+    }
+
+    func register(on router: Router<ServiceRequestContext>, includeMetrics: Bool) {
+        router.get("health") { _, _ in
+            APIError.jsonResponse(
+                status: .ok,
+                Health(status: "ok", version: version, build_id: buildID, uptime_seconds: state.uptimeSeconds))
+        }
+        router.get("version") { _, _ in
+            APIError.jsonResponse(status: .ok, Version(version: version, build_id: buildID))
+        }
+        router.get("ready") { _, _ in
+            let result = await readiness()
+            return APIError.jsonResponse(status: result.failing.isEmpty ? .ok : .serviceUnavailable, result)
+        }
+        if includeMetrics {
+            router.get("metrics") { _, _ in Self.metricsResponse(metrics) }
+        }
+    }
+
+    static func metricsResponse(_ metrics: ServiceMetrics) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+    }
+
+    /// Checks in order of how an operator fixes them; each failing one is named.
+    func readiness() async -> Readiness {
+        var checks: [String: String] = [:]
+        var failing: [String] = []
+        do {
+            let version = try await withTimeout(.seconds(2)) { try await store.schemaVersion() }
+            checks["database"] = "ok"
+            if version == Migrations.latestVersion {
+                checks["migrations"] = "ok"
+            } else {
+                checks["migrations"] = "schema version \(version), expected \(Migrations.latestVersion)"
+                failing.append("migrations")
+            }
+        } catch {
+            metrics.recordDatabaseError(operation: "ready")
+            checks["database"] = error is TimeoutError ? "no answer within 2s" : "unreachable: \(error)"
+            checks["migrations"] = "unknown"
+            failing.append("database")
+        }
+        if state.isDraining {
+            checks["draining"] = "shutting down"
+            failing.append("draining")
+        } else {
+            checks["draining"] = "ok"
+        }
+        return Readiness(status: failing.isEmpty ? "ready" : "not ready", checks: checks, failing: failing)
+    }
+}
+
+struct TimeoutError: Error {}
+
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw TimeoutError()
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}
