@@ -158,10 +158,17 @@ final class TransportFactoryTests: XCTestCase {
         XCTAssertEqual(transport.hostName, "web1")
     }
 
-    func testLocalIsRefusedClearlyUntilLocalTransportExists() {
+    func testLocalSettingsMakeALocalTransportThatRuns() throws {
         let settings = ConnectionSettings(name: "control", kind: .local)
-        XCTAssertThrowsError(try TransportFactory.make(for: settings, logger: TestSSHServer.logger)) { error in
-            XCTAssertEqual("\(error)", "control: create transport failed: connection: local is not available in this build")
+        let transport = try TransportFactory.make(for: settings, logger: TestSSHServer.logger)
+        XCTAssertTrue(transport is LocalTransport)
+        let result = try transport.exec(ExecRequest("echo $((6 * 7)); echo err >&2; exit 3"))
+        XCTAssertEqual(result.stdoutText, "42\n")
+        XCTAssertEqual(result.stderrText, "err\n")
+        XCTAssertEqual(result.exitStatus, 3)
+        XCTAssertThrowsError(try transport.exec(ExecRequest("sleep 5 & sleep 5", timeout: 0.5))) { error in
+            XCTAssertEqual(error as? TransportError, .timeout(host: "control", command: "sleep 5 & sleep 5", seconds: 0.5))
         }
     }
+}
 }
