@@ -90,6 +90,10 @@ enum BuiltinFilters {
             case "common":
                 if case .int(let i) = v, precision >= 0 { return .int(i) }
                 if precision == 0 { return .double(d.rounded(.toNearestOrEven)) }
+                if precision < 0 {
+                    let m = pow(10.0, Double(-precision))
+                    return .double((d / m).rounded(.toNearestOrEven) * m)
+                }
                 let text = String(format: "%.\(max(0, precision))f", d)
                 return .double(Double(text) ?? d)
             case "ceil", "floor":
@@ -197,15 +201,13 @@ enum BuiltinFilters {
             return .string(result + end)
         }
         f["urlencode"] = { v, _, _ in
-            var allowed = CharacterSet.alphanumerics
-            allowed.insert(charactersIn: "-._~/")
             if let d = v.dictValue {
                 return .string(try d.pairs.map {
-                    (try $0.0.pythonString().addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "="
-                        + (try $0.1.pythonString().addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+                    urlQuote(try $0.0.pythonString(), forQuery: true) + "="
+                        + urlQuote(try $0.1.pythonString(), forQuery: true)
                 }.joined(separator: "&"))
             }
-            return .string(try v.pythonString().addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+            return .string(urlQuote(try v.pythonString(), forQuery: false))
         }
         f["tojson"] = { v, a, _ in
             var o = JSON.DumpOptions(indent: a.get(0, "indent")?.intValue, sortKeys: true)
@@ -261,6 +263,24 @@ enum BuiltinFilters {
         }
         if first { rv = pad + rv }
         return rv
+    }
+
+    /// jinja2's `url_quote`: Python's `quote` with `/` safe, or with nothing safe and `+` for spaces in queries.
+    static func urlQuote(_ s: String, forQuery: Bool) -> String {
+        var out = ""
+        for b in s.utf8 {
+            let c = Character(UnicodeScalar(b))
+            if (b < 128 && (c.isLetter || c.isNumber)) || c == "_" || c == "." || c == "-" || c == "~"
+                || (!forQuery && c == "/")
+            {
+                out.append(c)
+            } else if forQuery && c == " " {
+                out += "+"
+            } else {
+                out += "%" + Value.hex(UInt32(b), width: 2).uppercased()
+            }
+        }
+        return out
     }
 
     static func htmlEscape(_ s: String) -> String {

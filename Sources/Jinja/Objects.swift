@@ -76,7 +76,7 @@ extension Renderer {
                     hint: "parameter '\(pname)' of macro '\(def.name)' was not provided")))
             }
         }
-        f.set("varargs", .list(Array(args.positional.dropFirst(def.parameters.count))))
+        f.set("varargs", .tuple(Array(args.positional.dropFirst(def.parameters.count))))
         f.set("kwargs", .dict(kwargs))
         if let caller = args.get("caller") { f.set("caller", caller) }
         return .string(try capture(def.body))

@@ -161,6 +161,9 @@ extension Renderer {
             if Methods.stringMethods.contains(attr) { return Methods.bound(base, attr) }
         case .list:
             if Methods.listMethods.contains(attr) { return Methods.bound(base, attr) }
+        case .tuple(let l) where l.count == 2 && (attr == "grouper" || attr == "list"):
+            // `groupby` yields (grouper, list) named tuples.
+            return attr == "grouper" ? l[0] : l[1]
         default:
             break
         }
