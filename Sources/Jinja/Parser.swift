@@ -208,7 +208,7 @@ struct Parser {
         sawLoop = false
         sawInclude = false
         let body = try subparse(endTokens: ["endfor", "else"], opener: opener)
-        let usesLoop = sawLoop || sawInclude || recursive
+        let usesLoop = sawLoop || recursive
         sawLoop = savedLoop
         sawInclude = savedInclude || sawInclude
         var otherwise: [Stmt] = []
