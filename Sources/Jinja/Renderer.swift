@@ -273,16 +273,21 @@ final class Renderer {
             body.set("loop", .object(l))
         }
         defer { loop?.renderer = nil }
+        // Each iteration starts from the outer values: assignments in the body do not carry over (jinja2).
         if case .name(let n) = f.target {
             let slot = body.slot(n)
+            let base = body.names.count
             for (i, item) in items.enumerated() {
                 loop?.index0 = i
+                if body.names.count > base { body.truncate(to: base) }
                 body.values[slot] = item
                 try execute(f.body)
             }
         } else {
+            let base = body.names.count
             for (i, item) in items.enumerated() {
                 loop?.index0 = i
+                if body.names.count > base { body.truncate(to: base) }
                 do { try assign(f.target, item) } catch let e as TemplateError { throw locate(e, f.line) }
                 try execute(f.body)
             }
