@@ -101,7 +101,7 @@ let package = Package(
             dependencies: ["DetectionService"],
             swiftSettings: settings),
 
-        .testTarget(name: "JinjaTests", dependencies: ["Jinja"], swiftSettings: settings),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja"], exclude: ["Corpus"], swiftSettings: settings),
         .testTarget(name: "OpsCoreTests", dependencies: ["OpsCore"], swiftSettings: settings),
         .testTarget(
             name: "OpsSSHTests", dependencies: ["OpsSSH", "OpsTransport", "OpsCore"], swiftSettings: settings),
