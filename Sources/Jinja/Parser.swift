@@ -438,6 +438,11 @@ struct Parser {
         case .conditional(let t, let a, let b): return isLiteral(t) && isLiteral(a) && (b.map(isLiteral) ?? true)
         case .filter(let x, let f): return isLiteral(x) && args(f.arguments)
         case .test(let x, let t): return isLiteral(x) && args(t.arguments)
+        case .call(.attribute(let receiver, let method), let a, _):
+            // Methods of literal strings/dicts/lists (`'{}:{}'.format(a, b)` with literal a, b) are pure.
+            let mutating: Set<String> = ["append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear",
+                "update", "setdefault"]
+            return isLiteral(receiver) && args(a) && !mutating.contains(method)
         default: return false
         }
     }
@@ -659,7 +664,7 @@ struct Parser {
                 e = folded(try parseSubscript(e))
             } else if current.isOperator("(") {
                 let line = current.line
-                e = .call(e, try parseCallArguments(), line: line)
+                e = folded(.call(e, try parseCallArguments(), line: line))
             } else {
                 return e
             }
