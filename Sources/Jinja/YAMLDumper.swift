@@ -356,9 +356,27 @@ struct YAMLDumper {
 
     /// Whether PyYAML's resolver would read the plain scalar as something other than a string.
     static func resolvesToNonString(_ s: String) -> Bool {
-        let range = NSRange(s.startIndex..., in: s)
-        return implicitResolvers.contains { $0.firstMatch(in: s, range: range) != nil }
+        // Cheap dispatch on the first character (as PyYAML's resolver does); regexes only for number-like text.
+        guard let first = s.utf8.first else { return true }
+        switch first {
+        case UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"),
+            UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"), UInt8(ascii: "O"):
+            return keywords.contains(s)
+        case UInt8(ascii: "~"): return s == "~"
+        case UInt8(ascii: "<"): return s == "<<"
+        case UInt8(ascii: "="): return s == "="
+        case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let range = NSRange(s.startIndex..., in: s)
+            return [1, 2, 5].contains { implicitResolvers[$0].firstMatch(in: s, range: range) != nil }
+        default:
+            return false
+        }
     }
+
+    static let keywords: Set<String> = [
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON",
+        "off", "Off", "OFF", "null", "Null", "NULL",
+    ]
 
     mutating func writePlain(_ text: String, split: Bool) {
         if rootContext { openEnded = true }
