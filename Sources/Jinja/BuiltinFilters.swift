@@ -54,13 +54,17 @@ enum BuiltinFilters {
         }
         f["sort"] = { v, a, ctx in
             let attr = try a.string(2, "attribute")
-            return .list(try Sorting.sorted(try v.iterate(), reverse: try a.bool(0, "reverse", default: false),
-                caseSensitive: try a.bool(1, "case_sensitive", default: false),
-                key: attr.map { at in { try attribute($0, at, ctx) } }))
+            return .list(
+                try Sorting.sorted(
+                    try v.iterate(), reverse: try a.bool(0, "reverse", default: false),
+                    caseSensitive: try a.bool(1, "case_sensitive", default: false),
+                    key: attr.map { at in { try attribute($0, at, ctx) } }))
         }
         f["unique"] = { v, a, ctx in
-            .list(try unique(try v.iterate(), caseSensitive: try a.bool(0, "case_sensitive", default: false),
-                attribute: try a.string(1, "attribute"), ctx))
+            .list(
+                try unique(
+                    try v.iterate(), caseSensitive: try a.bool(0, "case_sensitive", default: false),
+                    attribute: try a.string(1, "attribute"), ctx))
         }
         f["min"] = { v, a, ctx in try minMax(v, a, ctx, wantMax: false) }
         f["max"] = { v, a, ctx in try minMax(v, a, ctx, wantMax: true) }
@@ -80,12 +84,16 @@ enum BuiltinFilters {
             default: throw TemplateError.type("bad operand type for abs(): '\(v.typeName)'")
             }
         }
-        f["int"] = { v, a, _ in try toInt(v, default: a.get(0, "default") ?? .int(0), base: try a.int(1, "base", default: 10)) }
+        f["int"] = { v, a, _ in
+            try toInt(v, default: a.get(0, "default") ?? .int(0), base: try a.int(1, "base", default: 10))
+        }
         f["float"] = { v, a, _ in try toFloat(v, default: a.get(0, "default") ?? .double(0)) }
         f["round"] = { v, a, _ in
             let precision = try a.int(0, "precision", default: 0)
             let method = try a.string(1, "method", default: "common")!
-            guard let d = v.numericValue else { throw TemplateError.type("round() needs a number, not '\(v.typeName)'") }
+            guard let d = v.numericValue else {
+                throw TemplateError.type("round() needs a number, not '\(v.typeName)'")
+            }
             switch method {
             case "common":
                 if case .int(let i) = v, precision >= 0 { return .int(i) }
@@ -105,12 +113,19 @@ enum BuiltinFilters {
         f["indent"] = { v, a, _ in
             let widthArg = a.get(0, "width") ?? .int(4)
             let pad: String
-            if case .string(let s) = widthArg { pad = s } else { pad = String(repeating: " ", count: widthArg.intValue ?? 4) }
-            return .string(indent(try v.pythonString(), pad: pad, first: try a.bool(1, "first", default: false),
-                blank: try a.bool(2, "blank", default: false)))
+            if case .string(let s) = widthArg {
+                pad = s
+            } else {
+                pad = String(repeating: " ", count: widthArg.intValue ?? 4)
+            }
+            return .string(
+                indent(
+                    try v.pythonString(), pad: pad, first: try a.bool(1, "first", default: false),
+                    blank: try a.bool(2, "blank", default: false)))
         }
         f["center"] = { v, a, _ in
-            try Methods.stringMethod(try v.pythonString(), "center", Arguments([.int(try a.int(0, "width", default: 80))]))
+            try Methods.stringMethod(
+                try v.pythonString(), "center", Arguments([.int(try a.int(0, "width", default: 80))]))
         }
         f["format"] = { v, a, _ in
             let fmt = try v.pythonString()
@@ -133,11 +148,15 @@ enum BuiltinFilters {
             let byValue = try a.string(1, "by", default: "key")! == "value"
             let reverse = try a.bool(2, "reverse", default: false)
             let pairs = d.pairs.map { Value.tuple([$0.0, $0.1]) }
-            return .list(try Sorting.sorted(pairs, reverse: reverse, caseSensitive: caseSensitive,
-                key: { $0.listValue![byValue ? 1 : 0] }))
+            return .list(
+                try Sorting.sorted(
+                    pairs, reverse: reverse, caseSensitive: caseSensitive,
+                    key: { $0.listValue![byValue ? 1 : 0] }))
         }
         f["groupby"] = { v, a, ctx in
-            guard let attr = try a.string(0, "attribute") else { throw TemplateError.type("groupby needs an attribute") }
+            guard let attr = try a.string(0, "attribute") else {
+                throw TemplateError.type("groupby needs an attribute")
+            }
             let def = a.get(1, "default")
             let caseSensitive = try a.bool(2, "case_sensitive", default: false)
             let keyOf: (Value) throws -> Value = { item in
@@ -202,10 +221,11 @@ enum BuiltinFilters {
         }
         f["urlencode"] = { v, _, _ in
             if let d = v.dictValue {
-                return .string(try d.pairs.map {
-                    urlQuote(try $0.0.pythonString(), forQuery: true) + "="
-                        + urlQuote(try $0.1.pythonString(), forQuery: true)
-                }.joined(separator: "&"))
+                return .string(
+                    try d.pairs.map {
+                        urlQuote(try $0.0.pythonString(), forQuery: true) + "="
+                            + urlQuote(try $0.1.pythonString(), forQuery: true)
+                    }.joined(separator: "&"))
             }
             return .string(urlQuote(try v.pythonString(), forQuery: false))
         }
@@ -213,8 +233,9 @@ enum BuiltinFilters {
             var o = JSON.DumpOptions(indent: a.get(0, "indent")?.intValue, sortKeys: true)
             if o.indent == nil { o.itemSeparator = ", " }
             let s = try JSON.dump(v, o)
-            return .string(s.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
-                .replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "'", with: "\\u0027"))
+            return .string(
+                s.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
+                    .replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "'", with: "\\u0027"))
         }
         return f
     }()
@@ -357,13 +378,23 @@ enum BuiltinFilters {
             {
                 s.removeFirst(2)
             } else if base == 0 {
-                if lower.hasPrefix("0x") { radix = 16; s.removeFirst(2) }
-                else if lower.hasPrefix("0o") { radix = 8; s.removeFirst(2) }
-                else if lower.hasPrefix("0b") { radix = 2; s.removeFirst(2) }
-                else { radix = 10 }
+                if lower.hasPrefix("0x") {
+                    radix = 16
+                    s.removeFirst(2)
+                } else if lower.hasPrefix("0o") {
+                    radix = 8
+                    s.removeFirst(2)
+                } else if lower.hasPrefix("0b") {
+                    radix = 2
+                    s.removeFirst(2)
+                } else {
+                    radix = 10
+                }
             }
             if let i = Int(s, radix: radix) { return .int(negative ? -i : i) }
-            if let d = Double(PyString.strip(raw, chars: nil, left: true, right: true)), d.isFinite { return .int(Int(d)) }
+            if let d = Double(PyString.strip(raw, chars: nil, left: true, right: true)), d.isFinite {
+                return .int(Int(d))
+            }
             return def
         default:
             return def

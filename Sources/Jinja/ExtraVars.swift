@@ -36,7 +36,8 @@ public enum ExtraVars {
         if !current.isEmpty { tokens.append(current) }
         for t in tokens {
             guard let eq = t.firstIndex(of: "="), eq != t.startIndex else {
-                throw TemplateError(.syntax,
+                throw TemplateError(
+                    .syntax,
                     "-e \(argument): expected key=value, @file.yml or a JSON object, got '\(t)'")
             }
             d[String(t[..<eq])] = .string(String(t[t.index(after: eq)...]))

@@ -27,7 +27,8 @@ struct Parser {
 
     func fail(_ message: String, at token: Token? = nil) -> TemplateError {
         let t = token ?? current
-        return TemplateError(.syntax, message, templateName: name, line: t.line, column: t.column,
+        return TemplateError(
+            .syntax, message, templateName: name, line: t.line, column: t.column,
             sourceLine: TemplateError.line(t.line, of: source))
     }
 
@@ -141,8 +142,10 @@ struct Parser {
             try expectBlockEnd()
             return .extends(e, line: t.line)
         default:
-            let known = ["if", "for", "set", "macro", "call", "include", "import", "from", "filter", "with", "block",
-                "extends", "raw"]
+            let known = [
+                "if", "for", "set", "macro", "call", "include", "import", "from", "filter", "with", "block",
+                "extends", "raw",
+            ]
             if t.text.hasPrefix("end") || ["elif", "else"].contains(t.text) {
                 throw fail("unexpected '\(t.text)': there is no open block it could close")
             }
@@ -230,8 +233,10 @@ struct Parser {
             _ = next()
         }
         try expectBlockEnd()
-        return .forLoop(ForLoop(target: target, iterable: iterable, condition: condition, body: body,
-            otherwise: otherwise, recursive: recursive, line: opener.line, usesLoop: usesLoop))
+        return .forLoop(
+            ForLoop(
+                target: target, iterable: iterable, condition: condition, body: body,
+                otherwise: otherwise, recursive: recursive, line: opener.line, usesLoop: usesLoop))
     }
 
     mutating func parseSet() throws -> Stmt {
@@ -282,8 +287,10 @@ struct Parser {
         _ = next()
         if current.kind == .name { _ = next() }  // `{% endmacro name %}` is allowed
         try expectBlockEnd()
-        return .macro(MacroDefinition(name: n, parameters: params, body: body, line: opener.line,
-            usesCaller: usesCaller))
+        return .macro(
+            MacroDefinition(
+                name: n, parameters: params, body: body, line: opener.line,
+                usesCaller: usesCaller))
     }
 
     mutating func parseCallBlock() throws -> Stmt {
@@ -296,7 +303,8 @@ struct Parser {
         let body = try subparse(endTokens: ["endcall"], opener: opener)
         _ = next()
         try expectBlockEnd()
-        let caller = MacroDefinition(name: "caller", parameters: params, body: body, line: opener.line,
+        let caller = MacroDefinition(
+            name: "caller", parameters: params, body: body, line: opener.line,
             usesCaller: false)
         return .callBlock(call: call, caller: caller, line: opener.line)
     }
@@ -440,8 +448,10 @@ struct Parser {
         case .test(let x, let t): return isLiteral(x) && args(t.arguments)
         case .call(.attribute(let receiver, let method), let a, _):
             // Methods of literal strings/dicts/lists (`'{}:{}'.format(a, b)` with literal a, b) are pure.
-            let mutating: Set<String> = ["append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear",
-                "update", "setdefault"]
+            let mutating: Set<String> = [
+                "append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear",
+                "update", "setdefault",
+            ]
             return isLiteral(receiver) && args(a) && !mutating.contains(method)
         default: return false
         }
@@ -622,7 +632,8 @@ struct Parser {
                 }
                 _ = next()
                 if items.allSatisfy({ if case .literal = $0 { return true } else { return false } }) {
-                    return .literal(.list(items.map { if case .literal(let v) = $0 { return v } else { return .none } }))
+                    return .literal(
+                        .list(items.map { if case .literal(let v) = $0 { return v } else { return .none } }))
                 }
                 return .list(items)
             }
@@ -753,7 +764,8 @@ struct Parser {
             throw e
         }
         let args = current.isOperator("(") ? try parseCallArguments() : CallArguments()
-        return FilterCall(name: n, function: f, acceptsUndefined: Environment.undefinedFilters.contains(n),
+        return FilterCall(
+            name: n, function: f, acceptsUndefined: Environment.undefinedFilters.contains(n),
             arguments: args, line: t.line)
     }
 

@@ -89,9 +89,10 @@ enum PythonRegex {
         return out
     }
 
-    static func replace(_ s: String, pattern: String, replacement: String, ignoreCase: Bool, multiline: Bool,
-        count: Int) throws -> String
-    {
+    static func replace(
+        _ s: String, pattern: String, replacement: String, ignoreCase: Bool, multiline: Bool,
+        count: Int
+    ) throws -> String {
         let regex = try compile(pattern, ignoreCase: ignoreCase, multiline: multiline)
         let ns = s as NSString
         var out = ""
@@ -108,9 +109,10 @@ enum PythonRegex {
         return out
     }
 
-    static func firstMatch(_ s: String, pattern: String, ignoreCase: Bool = false, multiline: Bool = false,
-        anchored: Bool = false) throws -> NSTextCheckingResult?
-    {
+    static func firstMatch(
+        _ s: String, pattern: String, ignoreCase: Bool = false, multiline: Bool = false,
+        anchored: Bool = false
+    ) throws -> NSTextCheckingResult? {
         let regex = try compile(pattern, ignoreCase: ignoreCase, multiline: multiline)
         let ns = s as NSString
         let options: NSRegularExpression.MatchingOptions = anchored ? [.anchored] : []

@@ -14,7 +14,9 @@ extension Value {
             var d = ValueDict()
             var merged: [ValueDict] = []
             for (k, v) in map {
-                if k.tag.description == Tag.Name.merge.rawValue || (k.scalar?.string == "<<" && k.scalar?.style == .plain) {
+                if k.tag.description == Tag.Name.merge.rawValue
+                    || (k.scalar?.string == "<<" && k.scalar?.style == .plain)
+                {
                     switch Value(yaml: v) {
                     case .dict(let m): merged.append(m)
                     case .list(let l): merged.append(contentsOf: l.compactMap { $0.dictValue })

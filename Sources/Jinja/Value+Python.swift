@@ -125,7 +125,9 @@ extension Value {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case quote: out += "\\"; out.unicodeScalars.append(c)
+            case quote:
+                out += "\\"
+                out.unicodeScalars.append(c)
             default:
                 if c.value < 0x20 || c.value == 0x7f || (c.value >= 0x80 && c.value < 0xa0) {
                     out += "\\x" + hex(c.value, width: 2)

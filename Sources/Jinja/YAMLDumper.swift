@@ -46,9 +46,10 @@ struct YAMLDumper {
         column += s.unicodeScalars.count
     }
 
-    mutating func writeIndicator(_ indicator: String, needWhitespace: Bool, whitespace ws: Bool = false,
-        indention ind: Bool = false)
-    {
+    mutating func writeIndicator(
+        _ indicator: String, needWhitespace: Bool, whitespace ws: Bool = false,
+        indention ind: Bool = false
+    ) {
         write(whitespace || !needWhitespace ? indicator : " " + indicator)
         whitespace = ws
         indention = indention && ind
@@ -292,8 +293,9 @@ struct YAMLDumper {
             if isBreak(ch) { lineBreaks = true }
             if !(ch == "\n" || (ch.value >= 0x20 && ch.value <= 0x7e)) {
                 let v = ch.value
-                let printable = (v == 0x85 || (v >= 0xa0 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd)
-                    || (v >= 0x10000 && v < 0x10ffff)) && v != 0xfeff
+                let printable =
+                    (v == 0x85 || (v >= 0xa0 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd)
+                        || (v >= 0x10000 && v < 0x10ffff)) && v != 0xfeff
                 if !printable { special = true }
             }
             if ch == " " {
@@ -471,7 +473,8 @@ struct YAMLDumper {
             var needsEscape = ch == nil
             if let c = ch {
                 let v = c.value
-                needsEscape = c == "\"" || c == "\\" || v == 0x85 || v == 0x2028 || v == 0x2029 || v == 0xfeff
+                needsEscape =
+                    c == "\"" || c == "\\" || v == 0x85 || v == 0x2028 || v == 0x2029 || v == 0xfeff
                     || !((v >= 0x20 && v <= 0x7e) || (v >= 0xa0 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd))
             }
             if needsEscape {

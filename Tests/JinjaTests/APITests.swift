@@ -7,7 +7,9 @@ final class APITests: XCTestCase {
     let env = Environment()
 
     func testExpressionsForWhenAndLoop() throws {
-        let vars: ValueDict = ["os": "Debian", "port": "8080", "users": ["a", "b"], "result": ["rc": 0, "changed": true]]
+        let vars: ValueDict = [
+            "os": "Debian", "port": "8080", "users": ["a", "b"], "result": ["rc": 0, "changed": true],
+        ]
         XCTAssertTrue(try env.expression("os == 'Debian' and port | int > 1024").isTrue(vars))
         XCTAssertFalse(try env.expression("result.rc != 0").isTrue(vars))
         XCTAssertTrue(try env.expression("result is changed").isTrue(vars))
@@ -54,7 +56,8 @@ final class APITests: XCTestCase {
         let json = try JSON.parse(#"{"z": [1, 2.5, "x", true, null], "a": {}}"#)
         XCTAssertEqual(json.dictValue?.keys, ["z", "a"])
         XCTAssertEqual(try JSON.dump(json), #"{"z": [1, 2.5, "x", true, null], "a": {}}"#)
-        XCTAssertEqual(Value(any: ["k": [1, "two", 3.5, true] as [Any]] as [String: Any]), ["k": [1, "two", 3.5, true]])
+        XCTAssertEqual(
+            Value(any: ["k": [1, "two", 3.5, true] as [Any]] as [String: Any]), ["k": [1, "two", 3.5, true]])
         XCTAssertEqual(try Value.double(1e16).pythonString(), "1e+16")
         XCTAssertEqual(try Value.double(1e15).pythonString(), "1000000000000000.0")
         XCTAssertEqual(try Value.list([1, "a", nil, true]).pythonString(), "[1, 'a', None, True]")
@@ -64,12 +67,14 @@ final class APITests: XCTestCase {
 
     func testOptionsMatchJinja2Defaults() throws {
         let plain = Environment(options: .jinja2)
-        XCTAssertEqual(try plain.template(source: "{% if true %}\nx\n{% endif %}\n{{ none }}\n").render(),
+        XCTAssertEqual(
+            try plain.template(source: "{% if true %}\nx\n{% endif %}\n{{ none }}\n").render(),
             "\nx\n\nNone")
         let ansible = Environment()
         XCTAssertEqual(try ansible.template(source: "{% if true %}\nx\n{% endif %}\n{{ none }}\n").render(), "x\n")
         let lstrip = Environment(options: TemplateOptions(lstripBlocks: true, preserveTrailingNewlines: false))
-        XCTAssertEqual(try lstrip.template(source: "a\n    {% if true %}\n    b\n    {% endif %}\n").render(),
+        XCTAssertEqual(
+            try lstrip.template(source: "a\n    {% if true %}\n    b\n    {% endif %}\n").render(),
             "a\n    b\n")
     }
 
@@ -78,15 +83,17 @@ final class APITests: XCTestCase {
             filters: ["shout": { v, _, _ in .string(try v.pythonString().uppercased() + "!") }],
             tests: ["port": { v, _, _ in (v.intValue ?? 0) > 0 && (v.intValue ?? 0) < 65536 }],
             globals: ["site": "example"])
-        XCTAssertEqual(try env.template(source: "{{ site | shout }} {{ 80 is port }} {{ 0 is port }}").render(),
+        XCTAssertEqual(
+            try env.template(source: "{{ site | shout }} {{ 80 is port }} {{ 0 is port }}").render(),
             "EXAMPLE! True False")
     }
 
     func testCompiledTemplateRendersConcurrently() throws {
-        let t = try env.template(source: """
-            {% for u in users %}{{ loop.index }}:{{ u.name | upper }}{% if not loop.last %},{% endif %}{% endfor %}\
-            {% set ns = namespace(n=0) %}{% for u in users %}{% set ns.n = ns.n + u.id %}{% endfor %} sum={{ ns.n }}
-            """)
+        let t = try env.template(
+            source: """
+                {% for u in users %}{{ loop.index }}:{{ u.name | upper }}{% if not loop.last %},{% endif %}{% endfor %}\
+                {% set ns = namespace(n=0) %}{% for u in users %}{% set ns.n = ns.n + u.id %}{% endfor %} sum={{ ns.n }}
+                """)
         let results = UnsafeMutableBufferPointer<String>.allocate(capacity: 64)
         results.initialize(repeating: "")
         defer {
@@ -107,11 +114,13 @@ final class APITests: XCTestCase {
 
 final class ExtraVarsTests: XCTestCase {
     func testKeyValuePairsAreStrings() throws {
-        XCTAssertEqual(try ExtraVars.parse("port=8080 name='my app' empty="), ["port": "8080", "name": "my app", "empty": ""])
+        XCTAssertEqual(
+            try ExtraVars.parse("port=8080 name='my app' empty="), ["port": "8080", "name": "my app", "empty": ""])
     }
 
     func testInlineJSONKeepsTypes() throws {
-        XCTAssertEqual(try ExtraVars.parse(#"{"port": 8080, "tls": true, "hosts": ["a"]}"#),
+        XCTAssertEqual(
+            try ExtraVars.parse(#"{"port": 8080, "tls": true, "hosts": ["a"]}"#),
             ["port": 8080, "tls": true, "hosts": ["a"]])
     }
 

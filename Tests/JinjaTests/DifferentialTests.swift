@@ -41,8 +41,10 @@ final class DifferentialTests: XCTestCase {
                 break
             }
         }
-        XCTAssert(mismatches.isEmpty, "\(mismatches.count) of \(expected.count) templates differ:\n"
-            + mismatches.joined(separator: "\n\n"))
+        XCTAssert(
+            mismatches.isEmpty,
+            "\(mismatches.count) of \(expected.count) templates differ:\n"
+                + mismatches.joined(separator: "\n\n"))
     }
 
     /// The first differing line, with both versions, so a failure says where to look.
@@ -52,7 +54,9 @@ final class DifferentialTests: XCTestCase {
         for i in 0..<max(w.count, g.count) {
             let a = i < w.count ? String(w[i]) : "<end>"
             let b = i < g.count ? String(g[i]) : "<end>"
-            if a != b { return "  line \(i + 1):\n    python: \(a.debugDescription)\n    swift:  \(b.debugDescription)" }
+            if a != b {
+                return "  line \(i + 1):\n    python: \(a.debugDescription)\n    swift:  \(b.debugDescription)"
+            }
         }
         return "  (only trailing bytes differ: \(want.utf8.count) vs \(got.utf8.count) bytes)"
     }

@@ -23,7 +23,9 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(e.templateName, "site.j2")
         XCTAssertEqual(e.line, 2)
         XCTAssertEqual(e.column, 11)
-        XCTAssertEqual(e.description, """
+        XCTAssertEqual(
+            e.description,
+            """
             site.j2:2:11: syntax error: expected end of print statement '}}', got 'name'
                   {{ user name }}
                           ^
@@ -63,15 +65,17 @@ final class ErrorTests: XCTestCase {
     func testMissingAttributeNamesThePath() throws {
         let e = try XCTUnwrap(error("{{ server.tls.cert }}", ["server": ["name": "a"]]))
         XCTAssertEqual(e.variable, "server.tls")
-        XCTAssertTrue(e.message.contains("'dict object' has no attribute 'tls'") || e.message.contains("server.tls"),
+        XCTAssertTrue(
+            e.message.contains("'dict object' has no attribute 'tls'") || e.message.contains("server.tls"),
             e.message)
     }
 
     func testUndefinedIsFineWhenTestedOrDefaulted() throws {
-        let t = try env.template(source: """
-            {{ a is defined }} {{ a.b.c is defined }} {{ a | default('x') }} {{ a.b | d('y') }} \
-            {% if a is undefined %}u{% endif %}
-            """)
+        let t = try env.template(
+            source: """
+                {{ a is defined }} {{ a.b.c is defined }} {{ a | default('x') }} {{ a.b | d('y') }} \
+                {% if a is undefined %}u{% endif %}
+                """)
         XCTAssertEqual(try t.render(), "False False x y u")
     }
 
@@ -98,15 +102,17 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(error("{{ token | mandatory('set token in vault') }}")?.message, "set token in vault")
         XCTAssertEqual(error("{{ 'a' + 1 }}")?.message, "can only concatenate str (not \"int\") to str")
         XCTAssertEqual(error("{{ 1 / 0 }}")?.message, "division by zero")
-        XCTAssertEqual(error("{{ x | combine({'a': 1}, recursve=true) }}", ["x": [:]])?.message,
+        XCTAssertEqual(
+            error("{{ x | combine({'a': 1}, recursve=true) }}", ["x": [:]])?.message,
             "combine() got an unexpected keyword argument 'recursve'; did you mean 'recursive'?")
     }
 
     func testErrorsInIncludedTemplatesNameThatTemplate() throws {
-        let env = Environment(loader: DictionaryLoader([
-            "main.j2": "top\n{% include 'part.j2' %}\n",
-            "part.j2": "one\ntwo {{ nope }}\n",
-        ]))
+        let env = Environment(
+            loader: DictionaryLoader([
+                "main.j2": "top\n{% include 'part.j2' %}\n",
+                "part.j2": "one\ntwo {{ nope }}\n",
+            ]))
         XCTAssertThrowsError(try env.template(named: "main.j2").render()) { e in
             let e = e as! TemplateError
             XCTAssertEqual(e.templateName, "part.j2")

@@ -25,7 +25,8 @@ enum Python {
     static func requireJinja2() throws {
         let probe = try? run(["-c", "import jinja2, yaml; assert jinja2.__version__.startswith('3.1')"])
         if probe?.status == 0 { return }
-        let message = "python3 with jinja2 3.1 and PyYAML is required (pip install 'jinja2>=3.1,<3.2' pyyaml): "
+        let message =
+            "python3 with jinja2 3.1 and PyYAML is required (pip install 'jinja2>=3.1,<3.2' pyyaml): "
             + (probe?.stderr ?? "python3 not found")
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             XCTFail(message)
