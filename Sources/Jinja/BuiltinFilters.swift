@@ -58,7 +58,12 @@ enum BuiltinFilters {
                 try Sorting.sorted(
                     try v.iterate(), reverse: try a.bool(0, "reverse", default: false),
                     caseSensitive: try a.bool(1, "case_sensitive", default: false),
-                    key: attr.map { at in { try attribute($0, at, ctx) } }))
+                    key: attr.map { at in
+                    // jinja2: `attribute='a,b'` sorts by several attributes.
+                    let parts = at.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+                    if parts.count == 1 { return { try attribute($0, at, ctx) } }
+                    return { item in .list(try parts.map { try attribute(item, $0, ctx) }) }
+                }))
         }
         f["unique"] = { v, a, ctx in
             .list(
@@ -195,6 +200,33 @@ enum BuiltinFilters {
                 out.append(.list(cur))
             }
             return .list(out)
+        }
+        f["random"] = { v, _, _ in
+            let items = try v.iterate()
+            guard let pick = items.randomElement() else {
+                return .undefined(Undefined(name: "random", hint: "No random item, sequence was empty."))
+            }
+            return pick
+        }
+        f["filesizeformat"] = { v, a, _ in
+            guard let bytes = try v.numericValue ?? Double(v.pythonString()) else {
+                throw TemplateError.type("filesizeformat needs a number, not '\(v.typeName)'")
+            }
+            let binary = try a.bool(0, "binary", default: false)
+            let base = binary ? 1024.0 : 1000.0
+            let prefixes = binary
+                ? ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
+                : ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
+            if bytes == 1 { return "1 Byte" }
+            if bytes < base { return .string("\(Int(bytes)) Bytes") }
+            var unit = base
+            for (i, prefix) in prefixes.enumerated() {
+                unit = pow(base, Double(i + 2))
+                if bytes < unit || i == prefixes.count - 1 {
+                    return .string(String(format: "%.1f %@", base * bytes / unit, prefix))
+                }
+            }
+            return .string("\(Int(bytes)) Bytes")
         }
         f["attr"] = { v, a, ctx in try attribute(v, try a.string(0, "name", default: "")!, ctx) }
         f["safe"] = { v, _, _ in v }

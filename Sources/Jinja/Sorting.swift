@@ -5,8 +5,12 @@ enum Sorting {
     {
         let keys = try items.map { v -> Value in
             let k = try key?(v) ?? v
-            if !caseSensitive, case .string(let s) = k { return .string(s.lowercased()) }
-            return k
+            guard !caseSensitive else { return k }
+            switch k {
+            case .string(let s): return .string(s.lowercased())
+            case .list(let parts): return .list(parts.map { $0.stringValue.map { .string($0.lowercased()) } ?? $0 })
+            default: return k
+            }
         }
         var error: Error? = nil
         let order = Array(items.indices).sorted { a, b in
