@@ -1,4 +1,4 @@
-/// Names every template sees: `range`, `dict`, `namespace`, `lipsum` is deliberately absent.
+/// Names every template sees: `range`, `dict`, `namespace`, `joiner`, `cycler` (not `lipsum`).
 enum BuiltinGlobals {
     static let all: ValueDict = {
         var g = ValueDict()
@@ -49,6 +49,22 @@ enum BuiltinGlobals {
                 if let first = a.positional.first?.dictValue { d = first }
                 for (k, v) in a.named { d[k] = v }
                 return .object(NamespaceObject(d))
+            })
+        g["joiner"] = .object(
+            FunctionObject(name: "joiner") { a, _ in
+                let sep = try a.string(0, "sep", default: ", ")!
+                final class State: @unchecked Sendable { var used = false }
+                let state = State()
+                return .object(
+                    FunctionObject(name: "joiner") { _, _ in
+                        defer { state.used = true }
+                        return .string(state.used ? sep : "")
+                    })
+            })
+        g["cycler"] = .object(
+            FunctionObject(name: "cycler") { a, _ in
+                guard !a.positional.isEmpty else { throw TemplateError.type("cycler() needs at least one item") }
+                return .object(CyclerObject(a.positional))
             })
         return g
     }()
