@@ -287,7 +287,14 @@ enum AnsibleFilters {
             if let s = Suggestion.closest(to: type, in: known) { m += "; did you mean '\(s)'?" }
             throw TemplateError.runtime(m)
         }
-        return bytes.map { Value.hex(UInt32($0), width: 2) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            hex.append(digits[Int(b >> 4)])
+            hex.append(digits[Int(b & 0xf)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     static func dirname(_ p: String) -> String {

@@ -65,6 +65,18 @@ enum PyString {
     }
 
     static func splitlines(_ s: String, keepends: Bool) -> [String] {
+        // Fast path: ASCII text whose only line breaks are `\n`.
+        if s.utf8.allSatisfy({ $0 < 0x80 && $0 != 13 && ($0 < 11 || $0 > 12) && ($0 < 28 || $0 > 30) }) {
+            var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map {
+                keepends ? String($0) + "\n" : String($0)
+            }
+            if let last = lines.last, last.isEmpty || last == "\n" {
+                lines.removeLast()
+            } else if keepends, !lines.isEmpty {
+                lines[lines.count - 1].removeLast()
+            }
+            return lines
+        }
         var lines: [String] = []
         var current = String.UnicodeScalarView()
         let scalars = Array(s.unicodeScalars)
