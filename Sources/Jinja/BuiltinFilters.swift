@@ -59,11 +59,11 @@ enum BuiltinFilters {
                     try v.iterate(), reverse: try a.bool(0, "reverse", default: false),
                     caseSensitive: try a.bool(1, "case_sensitive", default: false),
                     key: attr.map { at in
-                    // jinja2: `attribute='a,b'` sorts by several attributes.
-                    let parts = at.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-                    if parts.count == 1 { return { try attribute($0, at, ctx) } }
-                    return { item in .list(try parts.map { try attribute(item, $0, ctx) }) }
-                }))
+                        // jinja2: `attribute='a,b'` sorts by several attributes.
+                        let parts = at.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+                        if parts.count == 1 { return { try attribute($0, at, ctx) } }
+                        return { item in .list(try parts.map { try attribute(item, $0, ctx) }) }
+                    }))
         }
         f["unique"] = { v, a, ctx in
             .list(
@@ -214,7 +214,8 @@ enum BuiltinFilters {
             }
             let binary = try a.bool(0, "binary", default: false)
             let base = binary ? 1024.0 : 1000.0
-            let prefixes = binary
+            let prefixes =
+                binary
                 ? ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
                 : ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
             if bytes == 1 { return "1 Byte" }

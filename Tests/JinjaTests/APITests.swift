@@ -133,3 +133,20 @@ final class ExtraVarsTests: XCTestCase {
         XCTAssertThrowsError(try ExtraVars.parse("{\"a\": "))
     }
 }
+
+final class CallContextTests: XCTestCase {
+    func testGlobalFunctionsCanReadTheCallersVariables() throws {
+        // How the playbook engine can offer `lookup('vars', name)` on top of the engine.
+        let lookup = FunctionObject(name: "lookup") { args, ctx in
+            guard args.positional.first == "vars", let name = args.positional.dropFirst().first?.stringValue else {
+                throw TemplateError(.runtime, "only lookup('vars', name) is supported here")
+            }
+            return try ctx.variable(name)
+        }
+        let env = Environment(globals: ["lookup": .object(lookup)])
+        let t = try env.template(
+            source: "{% for x in [1, 2] %}{{ lookup('vars', 'x') }}{% endfor %} {{ lookup('vars', 'top') }}")
+        XCTAssertEqual(try t.render(["top": "T"]), "12 T")
+        XCTAssertThrowsError(try t.render()) { e in XCTAssertEqual((e as! TemplateError).variable, "top") }
+    }
+}
