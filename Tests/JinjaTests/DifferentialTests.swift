@@ -71,10 +71,9 @@ final class DifferentialTests: XCTestCase {
         for (name, want) in expected.sorted(by: { $0.key < $1.key }) {
             let got = try? env.template(source: sources[name]!, name: name).render()
             if got != want.output {
-                mismatches.append(
-                    "\(name): \(sources[name]!.debugDescription)\n  python: "
-                        + "\((want.output ?? want.error ?? "").debugDescription)\n  swift:  \((got ?? "<error>").debugDescription)"
-                )
+                let python = (want.output ?? want.error ?? "").debugDescription
+                let swift = (got ?? "<error>").debugDescription
+                mismatches.append("\(name): \(sources[name]!.debugDescription)\n  python: \(python)\n  swift:  \(swift)")
             }
         }
         XCTAssert(mismatches.isEmpty, mismatches.prefix(5).joined(separator: "\n"))
