@@ -73,7 +73,8 @@ final class DifferentialTests: XCTestCase {
             if got != want.output {
                 let python = (want.output ?? want.error ?? "").debugDescription
                 let swift = (got ?? "<error>").debugDescription
-                mismatches.append("\(name): \(sources[name]!.debugDescription)\n  python: \(python)\n  swift:  \(swift)")
+                let source = sources[name]!.debugDescription
+                mismatches.append("\(name): \(source)\n  python: \(python)\n  swift:  \(swift)")
             }
         }
         XCTAssert(mismatches.isEmpty, mismatches.prefix(5).joined(separator: "\n"))
