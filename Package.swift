@@ -109,7 +109,7 @@ let package = Package(
             dependencies: ["DetectionService"],
             swiftSettings: settings),
 
-        .testTarget(name: "JinjaTests", dependencies: ["Jinja"], swiftSettings: settings),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja"], exclude: ["Corpus"], swiftSettings: settings),
         .testTarget(name: "OpsCoreTests", dependencies: ["OpsCore"], swiftSettings: settings),
         .testTarget(
             name: "OpsEngineTests", dependencies: ["OpsEngine", "OpsCore", "Jinja", "OpsTransport"],

@@ -23,26 +23,33 @@ enum AnsibleFilters {
             return try v.truthy() ? t : fv
         }
         f["to_json"] = { v, a, _ in
-            var o = JSON.DumpOptions(indent: a.get("indent")?.intValue, sortKeys: try a.bool(99, "sort_keys", default: false),
+            var o = JSON.DumpOptions(
+                indent: a.get("indent")?.intValue, sortKeys: try a.bool(99, "sort_keys", default: false),
                 ensureASCII: try a.bool(99, "ensure_ascii", default: true))
             if o.indent == nil { o.itemSeparator = ", " }
             return .string(try JSON.dump(v, o))
         }
         f["to_nice_json"] = { v, a, _ in
-            let o = JSON.DumpOptions(indent: try a.int(0, "indent", default: 4),
-                sortKeys: try a.bool(1, "sort_keys", default: true), ensureASCII: try a.bool(99, "ensure_ascii", default: true))
+            let o = JSON.DumpOptions(
+                indent: try a.int(0, "indent", default: 4),
+                sortKeys: try a.bool(1, "sort_keys", default: true),
+                ensureASCII: try a.bool(99, "ensure_ascii", default: true))
             return .string(try JSON.dump(v, o))
         }
         f["from_json"] = { v, _, _ in try JSON.parse(try v.pythonString()) }
         f["to_yaml"] = { v, a, _ in
             let flow: Bool? = a.get("default_flow_style").flatMap { $0.isNone ? nil : (try? $0.truthy()) }
-            return .string(try YAMLDumper.dump(v, indent: try a.int(99, "indent", default: 2), defaultFlowStyle: flow,
-                sortKeys: try a.bool(99, "sort_keys", default: true)))
+            return .string(
+                try YAMLDumper.dump(
+                    v, indent: try a.int(99, "indent", default: 2), defaultFlowStyle: flow,
+                    sortKeys: try a.bool(99, "sort_keys", default: true)))
         }
         f["to_nice_yaml"] = { v, a, _ in
             let flow: Bool? = a.get("default_flow_style").flatMap { $0.isNone ? nil : (try? $0.truthy()) } ?? false
-            return .string(try YAMLDumper.dump(v, indent: try a.int(0, "indent", default: 4), defaultFlowStyle: flow,
-                sortKeys: try a.bool(99, "sort_keys", default: true)))
+            return .string(
+                try YAMLDumper.dump(
+                    v, indent: try a.int(0, "indent", default: 4), defaultFlowStyle: flow,
+                    sortKeys: try a.bool(99, "sort_keys", default: true)))
         }
         f["from_yaml"] = { v, _, _ in
             guard case .string(let s) = v else { return v }
@@ -62,7 +69,9 @@ enum AnsibleFilters {
             guard let d = Data(base64Encoded: s) else { throw TemplateError.runtime("b64decode: invalid base64 input") }
             return .string(String(decoding: d, as: UTF8.self))
         }
-        f["hash"] = { v, a, _ in .string(try digest(try v.pythonString(), try a.string(0, "hashtype", default: "sha1")!)) }
+        f["hash"] = { v, a, _ in
+            .string(try digest(try v.pythonString(), try a.string(0, "hashtype", default: "sha1")!))
+        }
         f["checksum"] = { v, _, _ in .string(try digest(try v.pythonString(), "sha1")) }
         f["sha1"] = f["checksum"]
         f["md5"] = { v, _, _ in .string(try digest(try v.pythonString(), "md5")) }
@@ -83,28 +92,34 @@ enum AnsibleFilters {
         }
         f["quote"] = { v, _, _ in .string(shellQuote(v.isNone ? "" : try v.pythonString())) }
         f["regex_replace"] = { v, a, _ in
-            .string(try PythonRegex.replace(try v.pythonString(), pattern: try a.string(0, "pattern", default: "")!,
-                replacement: try a.string(1, "replacement", default: "")!,
-                ignoreCase: try a.bool(2, "ignorecase", default: false), multiline: try a.bool(3, "multiline", default: false),
-                count: try a.int(4, "count", default: 0)))
+            .string(
+                try PythonRegex.replace(
+                    try v.pythonString(), pattern: try a.string(0, "pattern", default: "")!,
+                    replacement: try a.string(1, "replacement", default: "")!,
+                    ignoreCase: try a.bool(2, "ignorecase", default: false),
+                    multiline: try a.bool(3, "multiline", default: false),
+                    count: try a.int(4, "count", default: 0)))
         }
         f["regex_search"] = { v, a, _ in try regexSearch(v, a) }
         f["regex_findall"] = { v, a, _ in
             let s = try v.pythonString()
-            let regex = try PythonRegex.compile(try a.string(0, "regex", default: "")!,
-                ignoreCase: try a.bool(99, "ignorecase", default: false), multiline: try a.bool(99, "multiline", default: false))
+            let regex = try PythonRegex.compile(
+                try a.string(0, "regex", default: "")!,
+                ignoreCase: try a.bool(99, "ignorecase", default: false),
+                multiline: try a.bool(99, "multiline", default: false))
             let ns = s as NSString
-            return .list(regex.matches(in: s, range: NSRange(location: 0, length: ns.length)).map { m in
-                func g(_ i: Int) -> Value {
-                    let r = m.range(at: i)
-                    return .string(r.location == NSNotFound ? "" : ns.substring(with: r))
-                }
-                switch regex.numberOfCaptureGroups {
-                case 0: return g(0)
-                case 1: return g(1)
-                default: return .tuple((1...regex.numberOfCaptureGroups).map(g))
-                }
-            })
+            return .list(
+                regex.matches(in: s, range: NSRange(location: 0, length: ns.length)).map { m in
+                    func g(_ i: Int) -> Value {
+                        let r = m.range(at: i)
+                        return .string(r.location == NSNotFound ? "" : ns.substring(with: r))
+                    }
+                    switch regex.numberOfCaptureGroups {
+                    case 0: return g(0)
+                    case 1: return g(1)
+                    default: return .tuple((1...regex.numberOfCaptureGroups).map(g))
+                    }
+                })
         }
         f["regex_escape"] = { v, _, _ in
             var out = ""
@@ -115,8 +130,11 @@ enum AnsibleFilters {
             return .string(out)
         }
         f["split"] = { v, a, _ in
-            .list(PyString.split(try v.pythonString(), sep: try a.string(0, "separator"),
-                maxsplit: try a.int(1, "maxsplit", default: -1)).map { .string($0) })
+            .list(
+                PyString.split(
+                    try v.pythonString(), sep: try a.string(0, "separator"),
+                    maxsplit: try a.int(1, "maxsplit", default: -1)
+                ).map { .string($0) })
         }
         f["dict2items"] = { v, a, _ in
             guard let d = v.dictValue else {
@@ -145,7 +163,9 @@ enum AnsibleFilters {
                     dicts.append(d)
                 } else if let l = term.listValue {
                     for x in l {
-                        guard let d = x.dictValue else { throw TemplateError.type("combine expects dictionaries, got \(x.typeName)") }
+                        guard let d = x.dictValue else {
+                            throw TemplateError.type("combine expects dictionaries, got \(x.typeName)")
+                        }
                         dicts.append(d)
                     }
                 } else {
@@ -179,21 +199,28 @@ enum AnsibleFilters {
         }
         f["flatten"] = { v, a, _ in
             let levels = a.get(0, "levels").flatMap { $0.isNone ? nil : $0.intValue }
-            return .list(flatten(try v.iterate(), levels: levels, skipNulls: try a.bool(1, "skip_nulls", default: true)))
+            return .list(
+                flatten(try v.iterate(), levels: levels, skipNulls: try a.bool(1, "skip_nulls", default: true)))
         }
         f["union"] = { v, a, ctx in
-            .list(try BuiltinFilters.unique(try v.iterate() + (try (a.get(0, "b") ?? .list([])).iterate()),
-                caseSensitive: true, attribute: nil, ctx))
+            .list(
+                try BuiltinFilters.unique(
+                    try v.iterate() + (try (a.get(0, "b") ?? .list([])).iterate()),
+                    caseSensitive: true, attribute: nil, ctx))
         }
         f["intersect"] = { v, a, ctx in
             let b = try (a.get(0, "b") ?? .list([])).iterate()
-            return .list(try BuiltinFilters.unique(try v.iterate().filter { b.contains($0) }, caseSensitive: true,
-                attribute: nil, ctx))
+            return .list(
+                try BuiltinFilters.unique(
+                    try v.iterate().filter { b.contains($0) }, caseSensitive: true,
+                    attribute: nil, ctx))
         }
         f["difference"] = { v, a, ctx in
             let b = try (a.get(0, "b") ?? .list([])).iterate()
-            return .list(try BuiltinFilters.unique(try v.iterate().filter { !b.contains($0) }, caseSensitive: true,
-                attribute: nil, ctx))
+            return .list(
+                try BuiltinFilters.unique(
+                    try v.iterate().filter { !b.contains($0) }, caseSensitive: true,
+                    attribute: nil, ctx))
         }
         f["symmetric_difference"] = { v, a, ctx in
             let x = try v.iterate()
@@ -205,7 +232,9 @@ enum AnsibleFilters {
             guard let container = a.get(0, "container") else { throw TemplateError.type("extract needs a container") }
             var r = try ctx.renderer.item(of: container, v, path: .name("extract", line: 0))
             if let more = a.get(1, "morekeys"), !more.isNone {
-                for k in more.listValue ?? [more] { r = try ctx.renderer.item(of: r, k, path: .name("extract", line: 0)) }
+                for k in more.listValue ?? [more] {
+                    r = try ctx.renderer.item(of: r, k, path: .name("extract", line: 0))
+                }
             }
             return r
         }
@@ -216,7 +245,9 @@ enum AnsibleFilters {
             return .double(Foundation.log(x))
         }
         f["pow"] = { v, a, _ in
-            guard let x = v.numericValue, let y = a.get(0, "y")?.numericValue else { throw TemplateError.type("pow() needs numbers") }
+            guard let x = v.numericValue, let y = a.get(0, "y")?.numericValue else {
+                throw TemplateError.type("pow() needs numbers")
+            }
             return .double(Foundation.pow(x, y))
         }
         f["root"] = { v, a, _ in
@@ -256,7 +287,14 @@ enum AnsibleFilters {
             if let s = Suggestion.closest(to: type, in: known) { m += "; did you mean '\(s)'?" }
             throw TemplateError.runtime(m)
         }
-        return bytes.map { Value.hex(UInt32($0), width: 2) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            hex.append(digits[Int(b >> 4)])
+            hex.append(digits[Int(b & 0xf)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     static func dirname(_ p: String) -> String {
@@ -293,15 +331,18 @@ enum AnsibleFilters {
                 throw TemplateError.runtime("regex_search: unknown argument '\(t)' (use '\\1' or '\\g<name>')")
             }
         }
-        guard let m = try PythonRegex.firstMatch(s, pattern: pattern, ignoreCase: try a.bool(99, "ignorecase", default: false),
-            multiline: try a.bool(99, "multiline", default: false))
+        guard
+            let m = try PythonRegex.firstMatch(
+                s, pattern: pattern, ignoreCase: try a.bool(99, "ignorecase", default: false),
+                multiline: try a.bool(99, "multiline", default: false))
         else { return .none }
         let ns = s as NSString
         if groups.isEmpty { return .string(ns.substring(with: m.range)) }
-        return .list(groups.map { g in
-            let r = g.intValue.map { m.range(at: $0) } ?? m.range(withName: g.stringValue ?? "")
-            return r.location == NSNotFound ? .none : .string(ns.substring(with: r))
-        })
+        return .list(
+            groups.map { g in
+                let r = g.intValue.map { m.range(at: $0) } ?? m.range(withName: g.stringValue ?? "")
+                return r.location == NSNotFound ? .none : .string(ns.substring(with: r))
+            })
     }
 
     /// Ansible's `merge_hash`.

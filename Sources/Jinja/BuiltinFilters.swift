@@ -54,13 +54,22 @@ enum BuiltinFilters {
         }
         f["sort"] = { v, a, ctx in
             let attr = try a.string(2, "attribute")
-            return .list(try Sorting.sorted(try v.iterate(), reverse: try a.bool(0, "reverse", default: false),
-                caseSensitive: try a.bool(1, "case_sensitive", default: false),
-                key: attr.map { at in { try attribute($0, at, ctx) } }))
+            return .list(
+                try Sorting.sorted(
+                    try v.iterate(), reverse: try a.bool(0, "reverse", default: false),
+                    caseSensitive: try a.bool(1, "case_sensitive", default: false),
+                    key: attr.map { at in
+                        // jinja2: `attribute='a,b'` sorts by several attributes.
+                        let parts = at.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+                        if parts.count == 1 { return { try attribute($0, at, ctx) } }
+                        return { item in .list(try parts.map { try attribute(item, $0, ctx) }) }
+                    }))
         }
         f["unique"] = { v, a, ctx in
-            .list(try unique(try v.iterate(), caseSensitive: try a.bool(0, "case_sensitive", default: false),
-                attribute: try a.string(1, "attribute"), ctx))
+            .list(
+                try unique(
+                    try v.iterate(), caseSensitive: try a.bool(0, "case_sensitive", default: false),
+                    attribute: try a.string(1, "attribute"), ctx))
         }
         f["min"] = { v, a, ctx in try minMax(v, a, ctx, wantMax: false) }
         f["max"] = { v, a, ctx in try minMax(v, a, ctx, wantMax: true) }
@@ -80,16 +89,24 @@ enum BuiltinFilters {
             default: throw TemplateError.type("bad operand type for abs(): '\(v.typeName)'")
             }
         }
-        f["int"] = { v, a, _ in try toInt(v, default: a.get(0, "default") ?? .int(0), base: try a.int(1, "base", default: 10)) }
+        f["int"] = { v, a, _ in
+            try toInt(v, default: a.get(0, "default") ?? .int(0), base: try a.int(1, "base", default: 10))
+        }
         f["float"] = { v, a, _ in try toFloat(v, default: a.get(0, "default") ?? .double(0)) }
         f["round"] = { v, a, _ in
             let precision = try a.int(0, "precision", default: 0)
             let method = try a.string(1, "method", default: "common")!
-            guard let d = v.numericValue else { throw TemplateError.type("round() needs a number, not '\(v.typeName)'") }
+            guard let d = v.numericValue else {
+                throw TemplateError.type("round() needs a number, not '\(v.typeName)'")
+            }
             switch method {
             case "common":
                 if case .int(let i) = v, precision >= 0 { return .int(i) }
                 if precision == 0 { return .double(d.rounded(.toNearestOrEven)) }
+                if precision < 0 {
+                    let m = pow(10.0, Double(-precision))
+                    return .double((d / m).rounded(.toNearestOrEven) * m)
+                }
                 let text = String(format: "%.\(max(0, precision))f", d)
                 return .double(Double(text) ?? d)
             case "ceil", "floor":
@@ -101,12 +118,19 @@ enum BuiltinFilters {
         f["indent"] = { v, a, _ in
             let widthArg = a.get(0, "width") ?? .int(4)
             let pad: String
-            if case .string(let s) = widthArg { pad = s } else { pad = String(repeating: " ", count: widthArg.intValue ?? 4) }
-            return .string(indent(try v.pythonString(), pad: pad, first: try a.bool(1, "first", default: false),
-                blank: try a.bool(2, "blank", default: false)))
+            if case .string(let s) = widthArg {
+                pad = s
+            } else {
+                pad = String(repeating: " ", count: widthArg.intValue ?? 4)
+            }
+            return .string(
+                indent(
+                    try v.pythonString(), pad: pad, first: try a.bool(1, "first", default: false),
+                    blank: try a.bool(2, "blank", default: false)))
         }
         f["center"] = { v, a, _ in
-            try Methods.stringMethod(try v.pythonString(), "center", Arguments([.int(try a.int(0, "width", default: 80))]))
+            try Methods.stringMethod(
+                try v.pythonString(), "center", Arguments([.int(try a.int(0, "width", default: 80))]))
         }
         f["format"] = { v, a, _ in
             let fmt = try v.pythonString()
@@ -129,11 +153,15 @@ enum BuiltinFilters {
             let byValue = try a.string(1, "by", default: "key")! == "value"
             let reverse = try a.bool(2, "reverse", default: false)
             let pairs = d.pairs.map { Value.tuple([$0.0, $0.1]) }
-            return .list(try Sorting.sorted(pairs, reverse: reverse, caseSensitive: caseSensitive,
-                key: { $0.listValue![byValue ? 1 : 0] }))
+            return .list(
+                try Sorting.sorted(
+                    pairs, reverse: reverse, caseSensitive: caseSensitive,
+                    key: { $0.listValue![byValue ? 1 : 0] }))
         }
         f["groupby"] = { v, a, ctx in
-            guard let attr = try a.string(0, "attribute") else { throw TemplateError.type("groupby needs an attribute") }
+            guard let attr = try a.string(0, "attribute") else {
+                throw TemplateError.type("groupby needs an attribute")
+            }
             let def = a.get(1, "default")
             let caseSensitive = try a.bool(2, "case_sensitive", default: false)
             let keyOf: (Value) throws -> Value = { item in
@@ -173,6 +201,34 @@ enum BuiltinFilters {
             }
             return .list(out)
         }
+        f["random"] = { v, _, _ in
+            let items = try v.iterate()
+            guard let pick = items.randomElement() else {
+                return .undefined(Undefined(name: "random", hint: "No random item, sequence was empty."))
+            }
+            return pick
+        }
+        f["filesizeformat"] = { v, a, _ in
+            guard let bytes = try v.numericValue ?? Double(v.pythonString()) else {
+                throw TemplateError.type("filesizeformat needs a number, not '\(v.typeName)'")
+            }
+            let binary = try a.bool(0, "binary", default: false)
+            let base = binary ? 1024.0 : 1000.0
+            let prefixes =
+                binary
+                ? ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
+                : ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
+            if bytes == 1 { return "1 Byte" }
+            if bytes < base { return .string("\(Int(bytes)) Bytes") }
+            var unit = base
+            for (i, prefix) in prefixes.enumerated() {
+                unit = pow(base, Double(i + 2))
+                if bytes < unit || i == prefixes.count - 1 {
+                    return .string(String(format: "%.1f %@", base * bytes / unit, prefix))
+                }
+            }
+            return .string("\(Int(bytes)) Bytes")
+        }
         f["attr"] = { v, a, ctx in try attribute(v, try a.string(0, "name", default: "")!, ctx) }
         f["safe"] = { v, _, _ in v }
         f["escape"] = { v, _, _ in .string(htmlEscape(try v.pythonString())) }
@@ -197,22 +253,22 @@ enum BuiltinFilters {
             return .string(result + end)
         }
         f["urlencode"] = { v, _, _ in
-            var allowed = CharacterSet.alphanumerics
-            allowed.insert(charactersIn: "-._~/")
             if let d = v.dictValue {
-                return .string(try d.pairs.map {
-                    (try $0.0.pythonString().addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "="
-                        + (try $0.1.pythonString().addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
-                }.joined(separator: "&"))
+                return .string(
+                    try d.pairs.map {
+                        urlQuote(try $0.0.pythonString(), forQuery: true) + "="
+                            + urlQuote(try $0.1.pythonString(), forQuery: true)
+                    }.joined(separator: "&"))
             }
-            return .string(try v.pythonString().addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+            return .string(urlQuote(try v.pythonString(), forQuery: false))
         }
         f["tojson"] = { v, a, _ in
             var o = JSON.DumpOptions(indent: a.get(0, "indent")?.intValue, sortKeys: true)
             if o.indent == nil { o.itemSeparator = ", " }
             let s = try JSON.dump(v, o)
-            return .string(s.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
-                .replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "'", with: "\\u0027"))
+            return .string(
+                s.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
+                    .replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "'", with: "\\u0027"))
         }
         return f
     }()
@@ -261,6 +317,24 @@ enum BuiltinFilters {
         }
         if first { rv = pad + rv }
         return rv
+    }
+
+    /// jinja2's `url_quote`: Python's `quote` with `/` safe, or with nothing safe and `+` for spaces in queries.
+    static func urlQuote(_ s: String, forQuery: Bool) -> String {
+        var out = ""
+        for b in s.utf8 {
+            let c = Character(UnicodeScalar(b))
+            if (b < 128 && (c.isLetter || c.isNumber)) || c == "_" || c == "." || c == "-" || c == "~"
+                || (!forQuery && c == "/")
+            {
+                out.append(c)
+            } else if forQuery && c == " " {
+                out += "+"
+            } else {
+                out += "%" + Value.hex(UInt32(b), width: 2).uppercased()
+            }
+        }
+        return out
     }
 
     static func htmlEscape(_ s: String) -> String {
@@ -337,13 +411,23 @@ enum BuiltinFilters {
             {
                 s.removeFirst(2)
             } else if base == 0 {
-                if lower.hasPrefix("0x") { radix = 16; s.removeFirst(2) }
-                else if lower.hasPrefix("0o") { radix = 8; s.removeFirst(2) }
-                else if lower.hasPrefix("0b") { radix = 2; s.removeFirst(2) }
-                else { radix = 10 }
+                if lower.hasPrefix("0x") {
+                    radix = 16
+                    s.removeFirst(2)
+                } else if lower.hasPrefix("0o") {
+                    radix = 8
+                    s.removeFirst(2)
+                } else if lower.hasPrefix("0b") {
+                    radix = 2
+                    s.removeFirst(2)
+                } else {
+                    radix = 10
+                }
             }
             if let i = Int(s, radix: radix) { return .int(negative ? -i : i) }
-            if let d = Double(PyString.strip(raw, chars: nil, left: true, right: true)), d.isFinite { return .int(Int(d)) }
+            if let d = Double(PyString.strip(raw, chars: nil, left: true, right: true)), d.isFinite {
+                return .int(Int(d))
+            }
             return def
         default:
             return def

@@ -84,13 +84,19 @@ enum BuiltinTests {
         }
         t["any"] = { v, _, _ in try v.iterate().contains { try $0.truthy() } }
         t["all"] = { v, _, _ in try v.iterate().allSatisfy { try $0.truthy() } }
-        t["truthy"] = { v, a, _ in try AnsibleFilters.ansibleBool(v, convertBool: try a.bool(0, "convert_bool", default: false)) }
-        t["falsy"] = { v, a, _ in !(try AnsibleFilters.ansibleBool(v, convertBool: try a.bool(0, "convert_bool", default: false))) }
+        t["truthy"] = { v, a, _ in
+            try AnsibleFilters.ansibleBool(v, convertBool: try a.bool(0, "convert_bool", default: false))
+        }
+        t["falsy"] = { v, a, _ in
+            !(try AnsibleFilters.ansibleBool(v, convertBool: try a.bool(0, "convert_bool", default: false)))
+        }
         t["nan"] = { v, _, _ in v.doubleValue?.isNaN ?? false }
         t["abs"] = { v, _, _ in (try v.pythonString()).hasPrefix("/") }
         // Task results (`register:`).
         let failed: Test = { v, _, _ in
-            guard let d = v.dictValue else { throw TemplateError.type("the 'failed' test expects a task result dictionary") }
+            guard let d = v.dictValue else {
+                throw TemplateError.type("the 'failed' test expects a task result dictionary")
+            }
             return try d["failed"]?.truthy() ?? false
         }
         t["failed"] = failed
@@ -98,7 +104,9 @@ enum BuiltinTests {
         let succeeded: Test = { v, a, c in !(try failed(v, a, c)) }
         for n in ["succeeded", "success", "successful"] { t[n] = succeeded }
         let changed: Test = { v, _, _ in
-            guard let d = v.dictValue else { throw TemplateError.type("the 'changed' test expects a task result dictionary") }
+            guard let d = v.dictValue else {
+                throw TemplateError.type("the 'changed' test expects a task result dictionary")
+            }
             if let c = d["changed"] { return try c.truthy() }
             if let results = d["results"]?.listValue {
                 return try results.contains { try $0["changed"]?.truthy() ?? false }
@@ -108,7 +116,9 @@ enum BuiltinTests {
         t["changed"] = changed
         t["change"] = changed
         let skipped: Test = { v, _, _ in
-            guard let d = v.dictValue else { throw TemplateError.type("the 'skipped' test expects a task result dictionary") }
+            guard let d = v.dictValue else {
+                throw TemplateError.type("the 'skipped' test expects a task result dictionary")
+            }
             return try d["skipped"]?.truthy() ?? false
         }
         t["skipped"] = skipped
@@ -128,8 +138,10 @@ enum BuiltinTests {
     static func regexTest(_ v: Value, _ a: Arguments, mode: String) throws -> Bool {
         if case .undefined(let u) = v { throw TemplateError.undefined(u) }
         let pattern = try a.string(0, "pattern", default: "")!
-        let m = try PythonRegex.firstMatch(try v.pythonString(), pattern: pattern,
-            ignoreCase: try a.bool(99, "ignorecase", default: false), multiline: try a.bool(99, "multiline", default: false),
+        let m = try PythonRegex.firstMatch(
+            try v.pythonString(), pattern: pattern,
+            ignoreCase: try a.bool(99, "ignorecase", default: false),
+            multiline: try a.bool(99, "multiline", default: false),
             anchored: mode == "match")
         if mode == "fullmatch", let m { return m.range.length == (try v.pythonString() as NSString).length }
         return m != nil
@@ -192,57 +204,4 @@ enum BuiltinTests {
         }
         return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
     }
-}
-
-/// Names every template sees: `range`, `dict`, `namespace`, `lipsum` is deliberately absent.
-enum BuiltinGlobals {
-    static let all: ValueDict = {
-        var g = ValueDict()
-        g["range"] = .object(FunctionObject(name: "range") { a, _ in
-            let ints = try a.positional.map { v -> Int in
-                guard let i = v.intValue else {
-                    if case .undefined(let u) = v { throw TemplateError.undefined(u) }
-                    throw TemplateError.type("'\(v.typeName)' object cannot be interpreted as an integer")
-                }
-                return i
-            }
-            let (start, stop, step): (Int, Int, Int)
-            switch ints.count {
-            case 1: (start, stop, step) = (0, ints[0], 1)
-            case 2: (start, stop, step) = (ints[0], ints[1], 1)
-            case 3: (start, stop, step) = (ints[0], ints[1], ints[2])
-            default: throw TemplateError.type("range expected 1 to 3 arguments, got \(ints.count)")
-            }
-            guard step != 0 else { throw TemplateError.runtime("range() arg 3 must not be zero") }
-            let r = Array(stride(from: start, to: stop, by: step))
-            guard r.count <= 100_000 else {
-                throw TemplateError.runtime("range too big (\(r.count) items; the maximum is 100000)")
-            }
-            return .list(r.map { .int($0) })
-        })
-        g["dict"] = .object(FunctionObject(name: "dict") { a, _ in
-            var d = ValueDict()
-            if let first = a.positional.first {
-                if let src = first.dictValue {
-                    d = src
-                } else {
-                    for pair in try first.iterate() {
-                        guard let kv = pair.listValue, kv.count == 2 else {
-                            throw TemplateError.type("dictionary update sequence element has the wrong length")
-                        }
-                        d[kv[0]] = kv[1]
-                    }
-                }
-            }
-            for (k, v) in a.named { d[k] = v }
-            return .dict(d)
-        })
-        g["namespace"] = .object(FunctionObject(name: "namespace") { a, _ in
-            var d = ValueDict()
-            if let first = a.positional.first?.dictValue { d = first }
-            for (k, v) in a.named { d[k] = v }
-            return .object(NamespaceObject(d))
-        })
-        return g
-    }()
 }

@@ -34,6 +34,12 @@ public struct CallContext {
         return try t(value, arguments, self)
     }
 
+    /// A variable as the template sees it at the call site (locals, then the render's variables, then
+    /// globals); undefined when missing. Lets global functions such as a `lookup('vars', ...)` read context.
+    public func variable(_ name: String) throws -> Value {
+        try renderer.lookupThrowing(name)
+    }
+
     public func call(_ callable: Value, _ arguments: Arguments) throws -> Value {
         try renderer.call(callable, arguments)
     }

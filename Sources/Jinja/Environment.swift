@@ -17,6 +17,11 @@ public final class Environment: @unchecked Sendable {
 
     private let lock = NSLock()
     private var cache: [String: Template] = [:]
+    /// Compiled inline strings and expressions: the playbook engine templates the same `when:` and vars
+    /// strings for every host and loop item. Bounded; cleared when full.
+    private var inlineTemplates: [String: Template] = [:]
+    private var inlineExpressions: [String: Expression] = [:]
+    private static let inlineCacheLimit = 4096
 
     /// Filters that receive an undefined input instead of failing on it.
     static let undefinedFilters: Set<String> = ["default", "d", "mandatory"]
@@ -75,7 +80,36 @@ public final class Environment: @unchecked Sendable {
     /// Compiles a bare expression (`ansible_os_family == 'Debian' and port | int > 1024`), as used by
     /// `when:`, `changed_when:`, `failed_when:`, `until:` and `loop:`.
     public func expression(_ source: String, name: String = "<expression>") throws -> Expression {
-        try Expression(source: source, name: name, environment: self)
+        let key = name + "\u{0}" + source
+        lock.lock()
+        if let e = inlineExpressions[key] {
+            lock.unlock()
+            return e
+        }
+        lock.unlock()
+        let e = try Expression(source: source, name: name, environment: self)
+        lock.lock()
+        if inlineExpressions.count >= Environment.inlineCacheLimit { inlineExpressions.removeAll() }
+        inlineExpressions[key] = e
+        lock.unlock()
+        return e
+    }
+
+    /// A compiled inline string, from the cache when the same string was compiled before.
+    func inlineTemplate(_ source: String, name: String) throws -> Template {
+        let key = name + "\u{0}" + source
+        lock.lock()
+        if let t = inlineTemplates[key] {
+            lock.unlock()
+            return t
+        }
+        lock.unlock()
+        let t = try Template(source: source, name: name, environment: self)
+        lock.lock()
+        if inlineTemplates.count >= Environment.inlineCacheLimit { inlineTemplates.removeAll() }
+        inlineTemplates[key] = t
+        lock.unlock()
+        return t
     }
 
     /// Renders a string that may contain `{{ }}`/`{% %}`; a plain string comes back unchanged without parsing.
@@ -83,7 +117,7 @@ public final class Environment: @unchecked Sendable {
         throws -> String
     {
         guard Template.containsSyntax(string) else { return string }
-        return try template(source: string, name: name).render(variables)
+        return try inlineTemplate(string, name: name).render(variables)
     }
 
     /// Like `renderString`, but a string that is exactly one `{{ expression }}` yields the expression's
@@ -92,6 +126,6 @@ public final class Environment: @unchecked Sendable {
         throws -> Value
     {
         guard Template.containsSyntax(string) else { return .string(string) }
-        return try template(source: string, name: name).evaluate(variables)
+        return try inlineTemplate(string, name: name).evaluate(variables)
     }
 }

@@ -51,4 +51,9 @@ final class Frame {
         values.append(.none)
         return names.count - 1
     }
+
+    func truncate(to count: Int) {
+        names.removeSubrange(count...)
+        values.removeSubrange(count...)
+    }
 }

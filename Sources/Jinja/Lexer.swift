@@ -29,7 +29,8 @@ struct Lexer {
     }
 
     func error(_ message: String, line: Int, column: Int) -> TemplateError {
-        TemplateError(.syntax, message, templateName: name, line: line, column: column,
+        TemplateError(
+            .syntax, message, templateName: name, line: line, column: column,
             sourceLine: TemplateError.line(line, of: source))
     }
 
@@ -80,7 +81,10 @@ struct Lexer {
             while l > textStart && src[l - 1] != 10 { l -= 1 }
             if l > textStart || lineStarting {
                 var allSpace = l < textEnd
-                for k in l..<textEnd where !Lexer.isSpace(src[k]) { allSpace = false; break }
+                for k in l..<textEnd where !Lexer.isSpace(src[k]) {
+                    allSpace = false
+                    break
+                }
                 if allSpace { return l }
             }
         }
@@ -186,7 +190,8 @@ struct Lexer {
                         if options.trimBlocks && at(end!, 10) { end! += 1 }
                     }
                     if let end {
-                        let textEnd = stripBefore(textStart: bodyStart, textEnd: i, modifier: modifier, isVariable: false)
+                        let textEnd = stripBefore(
+                            textStart: bodyStart, textEnd: i, modifier: modifier, isVariable: false)
                         emitData(bodyStart, textEnd, line: line)
                         advanceLines(from: tagStart, to: end)
                         pos = end
@@ -309,8 +314,10 @@ struct Lexer {
                         break
                     }
                 }
-                tokens.append(Token(kind: .name, text: String(decoding: src[pos..<e], as: UTF8.self), line: tokLine,
-                    column: tokCol))
+                tokens.append(
+                    Token(
+                        kind: .name, text: String(decoding: src[pos..<e], as: UTF8.self), line: tokLine,
+                        column: tokCol))
                 pos = e
                 continue
             }
@@ -345,7 +352,8 @@ struct Lexer {
                     throw error("unexpected '\(o)'", line: tokLine, column: tokCol)
                 }
                 if expected != o.utf8.first! {
-                    throw error("unexpected '\(o)', expected '\(String(UnicodeScalar(expected)))'", line: tokLine,
+                    throw error(
+                        "unexpected '\(o)', expected '\(String(UnicodeScalar(expected)))'", line: tokLine,
                         column: tokCol)
                 }
             default: break
@@ -372,7 +380,8 @@ struct Lexer {
         // Prefixed integers.
         if src[p] == UInt8(ascii: "0") && p + 1 < n {
             let x = src[p + 1] | 0x20
-            let radix: Int? = x == UInt8(ascii: "x") ? 16 : x == UInt8(ascii: "o") ? 8 : x == UInt8(ascii: "b") ? 2 : nil
+            let radix: Int? =
+                x == UInt8(ascii: "x") ? 16 : x == UInt8(ascii: "o") ? 8 : x == UInt8(ascii: "b") ? 2 : nil
             if let radix {
                 var e = p + 2
                 digits(&e) { c in
@@ -410,7 +419,8 @@ struct Lexer {
         }
         let text = String(decoding: src[pos..<p], as: UTF8.self).replacingOccurrences(of: "_", with: "")
         if isFloat {
-            tokens.append(Token(kind: .float, text: text, line: tokLine, column: tokCol, doubleValue: Double(text) ?? 0))
+            tokens.append(
+                Token(kind: .float, text: text, line: tokLine, column: tokCol, doubleValue: Double(text) ?? 0))
         } else {
             guard let v = Int(text) else {
                 throw error("integer literal \(text) is too large", line: tokLine, column: tokCol)
@@ -457,10 +467,12 @@ struct Lexer {
                     bytes.append(contentsOf: Array(String(UnicodeScalar(UInt8(v & 0xff))).utf8))
                 case UInt8(ascii: "x"), UInt8(ascii: "u"), UInt8(ascii: "U"):
                     let width = e == UInt8(ascii: "x") ? 2 : e == UInt8(ascii: "u") ? 4 : 8
-                    guard p + width <= n, let v = UInt32(String(decoding: src[p..<(p + width)], as: UTF8.self), radix: 16),
+                    guard p + width <= n,
+                        let v = UInt32(String(decoding: src[p..<(p + width)], as: UTF8.self), radix: 16),
                         let scalar = UnicodeScalar(v)
                     else {
-                        throw error("invalid \\\(String(UnicodeScalar(e))) escape in string literal", line: tokLine,
+                        throw error(
+                            "invalid \\\(String(UnicodeScalar(e))) escape in string literal", line: tokLine,
                             column: tokCol)
                     }
                     bytes.append(contentsOf: Array(String(scalar).utf8))

@@ -17,12 +17,13 @@ enum Methods {
 
     /// A method value used without calling it right away (`{% set f = s.upper %}`).
     static func bound(_ receiver: Value, _ name: String) -> Value {
-        .object(FunctionObject(name: name) { args, ctx in
-            guard let r = try call(receiver, name, args, renderer: ctx.renderer, receiverExpr: nil) else {
-                throw TemplateError.type("'\(receiver.typeName)' object has no attribute '\(name)'")
-            }
-            return r
-        })
+        .object(
+            FunctionObject(name: name) { args, ctx in
+                guard let r = try call(receiver, name, args, renderer: ctx.renderer, receiverExpr: nil) else {
+                    throw TemplateError.type("'\(receiver.typeName)' object has no attribute '\(name)'")
+                }
+                return r
+            })
     }
 
     /// Calls `receiver.name(args)`; nil when the receiver has no such method (the caller then looks for an
@@ -42,7 +43,9 @@ enum Methods {
             case "keys": return .list(d.keys)
             case "values": return .list(d.values)
             case "get":
-                guard let k = args.positional.first else { throw TemplateError.type("get expected at least 1 argument") }
+                guard let k = args.positional.first else {
+                    throw TemplateError.type("get expected at least 1 argument")
+                }
                 return d[k] ?? (args.positional.count > 1 ? args.positional[1] : .none)
             case "copy": return receiver
             case "update":
@@ -56,7 +59,9 @@ enum Methods {
                 try writeBack(.dict(d), receiverExpr, renderer)
                 return Value.none
             case "pop":
-                guard let k = args.positional.first else { throw TemplateError.type("pop expected at least 1 argument") }
+                guard let k = args.positional.first else {
+                    throw TemplateError.type("pop expected at least 1 argument")
+                }
                 if let v = d[k] {
                     d[k] = nil
                     try writeBack(.dict(d), receiverExpr, renderer)
@@ -110,7 +115,8 @@ enum Methods {
             case "reverse": l.reverse()
             case "clear": l.removeAll()
             case "sort":
-                l = try Sorting.sorted(l, reverse: try args.bool(99, "reverse", default: false), caseSensitive: true,
+                l = try Sorting.sorted(
+                    l, reverse: try args.bool(99, "reverse", default: false), caseSensitive: true,
                     key: nil)
             default: return nil
             }
@@ -155,19 +161,28 @@ enum Methods {
         case "split", "rsplit":
             let maxsplit = try args.int(1, "maxsplit", default: -1)
             let sep = try str(args.get(0, "sep"))
-            let parts = name == "split"
+            let parts =
+                name == "split"
                 ? PyString.split(s, sep: sep, maxsplit: maxsplit)
                 : PyString.rsplit(s, sep: sep, maxsplit: maxsplit)
             return .list(parts.map { .string($0) })
         case "splitlines":
-            return .list(PyString.splitlines(s, keepends: try args.bool(0, "keepends", default: false)).map { .string($0) })
+            return .list(
+                PyString.splitlines(s, keepends: try args.bool(0, "keepends", default: false)).map { .string($0) })
         case "strip": return .string(PyString.strip(s, chars: try str(a0), left: true, right: true))
         case "lstrip": return .string(PyString.strip(s, chars: try str(a0), left: true, right: false))
         case "rstrip": return .string(PyString.strip(s, chars: try str(a0), left: false, right: true))
         case "startswith", "endswith":
             let candidates: [String]
-            if let l = a0?.listValue { candidates = try l.map { try str($0) ?? "" } } else { candidates = [try str(a0) ?? ""] }
-            return .bool(candidates.contains { name == "startswith" ? s.hasPrefix($0) || $0.isEmpty : s.hasSuffix($0) || $0.isEmpty })
+            if let l = a0?.listValue {
+                candidates = try l.map { try str($0) ?? "" }
+            } else {
+                candidates = [try str(a0) ?? ""]
+            }
+            return .bool(
+                candidates.contains {
+                    name == "startswith" ? s.hasPrefix($0) || $0.isEmpty : s.hasSuffix($0) || $0.isEmpty
+                })
         case "replace":
             guard let old = try str(a0), let new = try str(args.positional.count > 1 ? args.positional[1] : nil) else {
                 throw TemplateError.type("replace() takes at least 2 arguments")
@@ -183,12 +198,13 @@ enum Methods {
         case "format": return .string(try PythonFormat.format(s, args))
         case "join":
             let items = try (a0 ?? .list([])).iterate()
-            return .string(try items.map { v -> String in
-                guard case .string(let x) = v else {
-                    throw TemplateError.type("sequence item: expected str instance, \(v.typeName) found")
-                }
-                return x
-            }.joined(separator: s))
+            return .string(
+                try items.map { v -> String in
+                    guard case .string(let x) = v else {
+                        throw TemplateError.type("sequence item: expected str instance, \(v.typeName) found")
+                    }
+                    return x
+                }.joined(separator: s))
         case "find", "rfind", "index":
             let sub = try str(a0) ?? ""
             let r = name == "rfind" ? s.range(of: sub, options: .backwards) : s.range(of: sub)

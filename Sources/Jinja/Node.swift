@@ -1,11 +1,24 @@
 // The parsed form of templates and expressions. Immutable, so a compiled template renders concurrently.
 
 enum BinaryOp: String, Sendable {
-    case add = "+", sub = "-", mul = "*", div = "/", floorDiv = "//", mod = "%", pow = "**"
+    case add = "+"
+    case sub = "-"
+    case mul = "*"
+    case div = "/"
+    case floorDiv = "//"
+    case mod = "%"
+    case pow = "**"
 }
 
 enum CompareOp: String, Sendable {
-    case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=", `in` = "in", notIn = "not in"
+    case eq = "=="
+    case ne = "!="
+    case lt = "<"
+    case le = "<="
+    case gt = ">"
+    case ge = ">="
+    case `in` = "in"
+    case notIn = "not in"
 }
 
 struct CallArguments: Sendable {
@@ -98,9 +111,10 @@ final class ForLoop: Sendable {
     /// Whether the body mentions `loop`; when it does not, the loop object is never built.
     let usesLoop: Bool
 
-    init(target: AssignTarget, iterable: Expr, condition: Expr?, body: [Stmt], otherwise: [Stmt], recursive: Bool,
-        line: Int, usesLoop: Bool)
-    {
+    init(
+        target: AssignTarget, iterable: Expr, condition: Expr?, body: [Stmt], otherwise: [Stmt], recursive: Bool,
+        line: Int, usesLoop: Bool
+    ) {
         self.target = target
         self.iterable = iterable
         self.condition = condition

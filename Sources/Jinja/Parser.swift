@@ -27,7 +27,8 @@ struct Parser {
 
     func fail(_ message: String, at token: Token? = nil) -> TemplateError {
         let t = token ?? current
-        return TemplateError(.syntax, message, templateName: name, line: t.line, column: t.column,
+        return TemplateError(
+            .syntax, message, templateName: name, line: t.line, column: t.column,
             sourceLine: TemplateError.line(t.line, of: source))
     }
 
@@ -82,7 +83,11 @@ struct Parser {
             switch t.kind {
             case .data:
                 _ = next()
-                body.append(.text(t.text))
+                if case .text(let previous)? = body.last {
+                    body[body.count - 1] = .text(previous + t.text)
+                } else {
+                    body.append(.text(t.text))
+                }
             case .variableBegin:
                 _ = next()
                 let e = try parseTuple()
@@ -90,7 +95,15 @@ struct Parser {
                     throw fail("expected end of print statement '}}', got \(current.describe)")
                 }
                 _ = next()
-                body.append(.output(e, line: t.line))
+                if case .literal(let v) = e, let text = constantText(v) {
+                    if case .text(let previous)? = body.last {
+                        body[body.count - 1] = .text(previous + text)
+                    } else {
+                        body.append(.text(text))
+                    }
+                } else {
+                    body.append(.output(e, line: t.line))
+                }
             case .blockBegin:
                 _ = next()
                 if current.kind == .name && endTokens.contains(current.text) { return body }
@@ -129,8 +142,10 @@ struct Parser {
             try expectBlockEnd()
             return .extends(e, line: t.line)
         default:
-            let known = ["if", "for", "set", "macro", "call", "include", "import", "from", "filter", "with", "block",
-                "extends", "raw"]
+            let known = [
+                "if", "for", "set", "macro", "call", "include", "import", "from", "filter", "with", "block",
+                "extends", "raw",
+            ]
             if t.text.hasPrefix("end") || ["elif", "else"].contains(t.text) {
                 throw fail("unexpected '\(t.text)': there is no open block it could close")
             }
@@ -208,7 +223,7 @@ struct Parser {
         sawLoop = false
         sawInclude = false
         let body = try subparse(endTokens: ["endfor", "else"], opener: opener)
-        let usesLoop = sawLoop || sawInclude || recursive
+        let usesLoop = sawLoop || recursive
         sawLoop = savedLoop
         sawInclude = savedInclude || sawInclude
         var otherwise: [Stmt] = []
@@ -218,8 +233,10 @@ struct Parser {
             _ = next()
         }
         try expectBlockEnd()
-        return .forLoop(ForLoop(target: target, iterable: iterable, condition: condition, body: body,
-            otherwise: otherwise, recursive: recursive, line: opener.line, usesLoop: usesLoop))
+        return .forLoop(
+            ForLoop(
+                target: target, iterable: iterable, condition: condition, body: body,
+                otherwise: otherwise, recursive: recursive, line: opener.line, usesLoop: usesLoop))
     }
 
     mutating func parseSet() throws -> Stmt {
@@ -270,8 +287,10 @@ struct Parser {
         _ = next()
         if current.kind == .name { _ = next() }  // `{% endmacro name %}` is allowed
         try expectBlockEnd()
-        return .macro(MacroDefinition(name: n, parameters: params, body: body, line: opener.line,
-            usesCaller: usesCaller))
+        return .macro(
+            MacroDefinition(
+                name: n, parameters: params, body: body, line: opener.line,
+                usesCaller: usesCaller))
     }
 
     mutating func parseCallBlock() throws -> Stmt {
@@ -284,7 +303,8 @@ struct Parser {
         let body = try subparse(endTokens: ["endcall"], opener: opener)
         _ = next()
         try expectBlockEnd()
-        let caller = MacroDefinition(name: "caller", parameters: params, body: body, line: opener.line,
+        let caller = MacroDefinition(
+            name: "caller", parameters: params, body: body, line: opener.line,
             usesCaller: false)
         return .callBlock(call: call, caller: caller, line: opener.line)
     }
@@ -390,6 +410,59 @@ struct Parser {
         return .block(n, body: body, line: opener.line)
     }
 
+    // MARK: Constant folding
+
+    /// Evaluates an expression whose operands are all literals once, at compile time, as jinja2's optimizer
+    /// does. Anything that fails (1/0 in a branch never taken) is left for render time and its error there.
+    func folded(_ e: Expr) -> Expr {
+        guard Parser.operandsAreConstant(e) else { return e }
+        let r = Renderer(environment: environment, resolver: nil)
+        guard let v = try? r.eval(e) else { return e }
+        switch v {
+        case .undefined, .object: return e
+        default: return .literal(v)
+        }
+    }
+
+    static func isLiteral(_ e: Expr) -> Bool {
+        if case .literal = e { return true }
+        return false
+    }
+
+    static func operandsAreConstant(_ e: Expr) -> Bool {
+        func args(_ a: CallArguments) -> Bool {
+            a.positional.allSatisfy(isLiteral) && a.named.allSatisfy { isLiteral($0.1) }
+        }
+        switch e {
+        case .literal: return false
+        case .negate(let x), .plus(let x), .not(let x), .attribute(let x, _): return isLiteral(x)
+        case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b), .item(let a, let b):
+            return isLiteral(a) && isLiteral(b)
+        case .compare(let a, let ops): return isLiteral(a) && ops.allSatisfy { isLiteral($0.1) }
+        case .concat(let items), .tuple(let items): return items.allSatisfy(isLiteral)
+        case .dict(let pairs): return pairs.allSatisfy { isLiteral($0.0) && isLiteral($0.1) }
+        case .slice(let b, let x, let y, let z):
+            return isLiteral(b) && [x, y, z].allSatisfy { $0.map(isLiteral) ?? true }
+        case .conditional(let t, let a, let b): return isLiteral(t) && isLiteral(a) && (b.map(isLiteral) ?? true)
+        case .filter(let x, let f): return isLiteral(x) && args(f.arguments)
+        case .test(let x, let t): return isLiteral(x) && args(t.arguments)
+        case .call(.attribute(let receiver, let method), let a, _):
+            // Methods of literal strings/dicts/lists (`'{}:{}'.format(a, b)` with literal a, b) are pure.
+            let mutating: Set<String> = [
+                "append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear",
+                "update", "setdefault",
+            ]
+            return isLiteral(receiver) && args(a) && !mutating.contains(method)
+        default: return false
+        }
+    }
+
+    /// What `{{ constant }}` prints, or nil when printing it could fail and must wait for render time.
+    func constantText(_ v: Value) -> String? {
+        if case .none = v { return environment.options.noneAsEmpty ? "" : "None" }
+        return try? v.pythonString()
+    }
+
     // MARK: Expressions
 
     /// An expression, or a tuple when commas follow (`{{ a, b }}`, `for k, v in ...`).
@@ -409,7 +482,7 @@ struct Parser {
             guard let e = items.first else { throw fail("expected an expression, got \(current.describe)") }
             return e
         }
-        return .tuple(items)
+        return folded(.tuple(items))
     }
 
     func isTupleEnd(_ extra: Set<String>) -> Bool {
@@ -429,25 +502,25 @@ struct Parser {
             let test = try parseOr()
             var otherwise: Expr? = nil
             if skipName("else") { otherwise = try parseExpression() }
-            return .conditional(test: test, then: e, otherwise: otherwise)
+            return folded(.conditional(test: test, then: e, otherwise: otherwise))
         }
         return e
     }
 
     mutating func parseOr() throws -> Expr {
         var e = try parseAnd()
-        while skipName("or") { e = .or(e, try parseAnd()) }
+        while skipName("or") { e = folded(.or(e, try parseAnd())) }
         return e
     }
 
     mutating func parseAnd() throws -> Expr {
         var e = try parseNot()
-        while skipName("and") { e = .and(e, try parseNot()) }
+        while skipName("and") { e = folded(.and(e, try parseNot())) }
         return e
     }
 
     mutating func parseNot() throws -> Expr {
-        if skipName("not") { return .not(try parseNot()) }
+        if skipName("not") { return folded(.not(try parseNot())) }
         return try parseCompare()
     }
 
@@ -470,14 +543,14 @@ struct Parser {
                 break
             }
         }
-        return ops.isEmpty ? left : .compare(left, ops)
+        return ops.isEmpty ? left : folded(.compare(left, ops))
     }
 
     mutating func parseMath1() throws -> Expr {
         var e = try parseConcat()
         while current.kind == .operator && (current.text == "+" || current.text == "-") {
             let op: BinaryOp = next().text == "+" ? .add : .sub
-            e = .binary(op, e, try parseConcat())
+            e = folded(.binary(op, e, try parseConcat()))
         }
         return e
     }
@@ -485,30 +558,30 @@ struct Parser {
     mutating func parseConcat() throws -> Expr {
         var items = [try parseMath2()]
         while skipOperator("~") { items.append(try parseMath2()) }
-        return items.count == 1 ? items[0] : .concat(items)
+        return items.count == 1 ? items[0] : folded(.concat(items))
     }
 
     mutating func parseMath2() throws -> Expr {
         var e = try parsePow()
         while current.kind == .operator, ["*", "/", "//", "%"].contains(current.text) {
             let op = BinaryOp(rawValue: next().text)!
-            e = .binary(op, e, try parsePow())
+            e = folded(.binary(op, e, try parsePow()))
         }
         return e
     }
 
     mutating func parsePow() throws -> Expr {
         var e = try parseUnary()
-        while skipOperator("**") { e = .binary(.pow, e, try parseUnary()) }
+        while skipOperator("**") { e = folded(.binary(.pow, e, try parseUnary())) }
         return e
     }
 
     mutating func parseUnary(withFilter: Bool = true) throws -> Expr {
         var e: Expr
         if skipOperator("-") {
-            e = .negate(try parseUnary(withFilter: false))
+            e = folded(.negate(try parseUnary(withFilter: false)))
         } else if skipOperator("+") {
-            e = .plus(try parseUnary(withFilter: false))
+            e = folded(.plus(try parseUnary(withFilter: false)))
         } else {
             e = try parsePrimary()
         }
@@ -559,7 +632,8 @@ struct Parser {
                 }
                 _ = next()
                 if items.allSatisfy({ if case .literal = $0 { return true } else { return false } }) {
-                    return .literal(.list(items.map { if case .literal(let v) = $0 { return v } else { return .none } }))
+                    return .literal(
+                        .list(items.map { if case .literal(let v) = $0 { return v } else { return .none } }))
                 }
                 return .list(items)
             }
@@ -574,7 +648,7 @@ struct Parser {
                     items.append((k, try parseExpression()))
                 }
                 _ = next()
-                return .dict(items)
+                return folded(.dict(items))
             }
         default: break
         }
@@ -589,19 +663,19 @@ struct Parser {
                 let t = current
                 if t.kind == .name {
                     _ = next()
-                    e = .attribute(e, t.text)
+                    e = folded(.attribute(e, t.text))
                 } else if t.kind == .integer {
                     _ = next()
-                    e = .item(e, .literal(.int(t.intValue)))
+                    e = folded(.item(e, .literal(.int(t.intValue))))
                 } else {
                     throw fail("expected an attribute name after '.', got \(t.describe)")
                 }
             } else if current.isOperator("[") {
                 _ = next()
-                e = try parseSubscript(e)
+                e = folded(try parseSubscript(e))
             } else if current.isOperator("(") {
                 let line = current.line
-                e = .call(e, try parseCallArguments(), line: line)
+                e = folded(.call(e, try parseCallArguments(), line: line))
             } else {
                 return e
             }
@@ -655,10 +729,10 @@ struct Parser {
         while true {
             if current.isOperator("|") {
                 _ = next()
-                e = .filter(e, try parseFilterCall())
+                e = folded(.filter(e, try parseFilterCall()))
             } else if current.isName("is") {
                 _ = next()
-                e = .test(e, try parseTestCall())
+                e = folded(.test(e, try parseTestCall()))
             } else if current.isOperator("(") {
                 let line = current.line
                 e = .call(e, try parseCallArguments(), line: line)
@@ -690,7 +764,8 @@ struct Parser {
             throw e
         }
         let args = current.isOperator("(") ? try parseCallArguments() : CallArguments()
-        return FilterCall(name: n, function: f, acceptsUndefined: Environment.undefinedFilters.contains(n),
+        return FilterCall(
+            name: n, function: f, acceptsUndefined: Environment.undefinedFilters.contains(n),
             arguments: args, line: t.line)
     }
 

@@ -34,13 +34,15 @@ enum PyString {
             return parts
         }
         if sep.isEmpty { return [s] }
+        let hay = Array(s.utf8)
+        let n = sep.utf8.count
         var parts: [String] = []
-        var rest = s[...]
-        while maxsplit < 0 || parts.count < maxsplit, let r = rest.range(of: sep) {
-            parts.append(String(rest[..<r.lowerBound]))
-            rest = rest[r.upperBound...]
+        var pos = 0
+        for h in occurrences(of: Array(sep.utf8), in: hay, limit: maxsplit) {
+            parts.append(String(decoding: hay[pos..<h], as: UTF8.self))
+            pos = h + n
         }
-        parts.append(String(rest))
+        parts.append(String(decoding: hay[pos...], as: UTF8.self))
         return parts
     }
 
@@ -63,6 +65,18 @@ enum PyString {
     }
 
     static func splitlines(_ s: String, keepends: Bool) -> [String] {
+        // Fast path: ASCII text whose only line breaks are `\n`.
+        if s.utf8.allSatisfy({ $0 < 0x80 && $0 != 13 && ($0 < 11 || $0 > 12) && ($0 < 28 || $0 > 30) }) {
+            var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map {
+                keepends ? String($0) + "\n" : String($0)
+            }
+            if let last = lines.last, last.isEmpty || last == "\n" {
+                lines.removeLast()
+            } else if keepends, !lines.isEmpty {
+                lines[lines.count - 1].removeLast()
+            }
+            return lines
+        }
         var lines: [String] = []
         var current = String.UnicodeScalarView()
         let scalars = Array(s.unicodeScalars)
@@ -99,25 +113,62 @@ enum PyString {
         return String(String.UnicodeScalarView(v))
     }
 
-    static func replace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
-        if count < 0 {
-            if old.isEmpty {
-                var r = new
-                for c in s.unicodeScalars { r.unicodeScalars.append(c); r += new }
-                return r
+    /// Byte offsets of the non-overlapping occurrences of `needle` in `haystack` (UTF-8 matching is exact
+    /// code point matching, and much faster than Foundation's locale-aware search).
+    static func occurrences(of needle: [UInt8], in haystack: [UInt8], limit: Int = -1) -> [Int] {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return [] }
+        var found: [Int] = []
+        let first = needle[0]
+        var i = 0
+        let last = haystack.count - needle.count
+        outer: while i <= last {
+            if haystack[i] == first {
+                var k = 1
+                while k < needle.count {
+                    if haystack[i + k] != needle[k] {
+                        i += 1
+                        continue outer
+                    }
+                    k += 1
+                }
+                found.append(i)
+                if limit >= 0 && found.count >= limit { break }
+                i += needle.count
+            } else {
+                i += 1
             }
-            return s.replacingOccurrences(of: old, with: new)
         }
-        var result = ""
-        var rest = s[...]
-        var n = 0
-        while n < count, !old.isEmpty, let r = rest.range(of: old) {
-            result += rest[..<r.lowerBound]
-            result += new
-            rest = rest[r.upperBound...]
-            n += 1
+        return found
+    }
+
+    static func replace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
+        if old.isEmpty {
+            guard count != 0 else { return s }
+            var r = new
+            var n = 1
+            for c in s.unicodeScalars {
+                r.unicodeScalars.append(c)
+                if count < 0 || n < count {
+                    r += new
+                    n += 1
+                }
+            }
+            return r
         }
-        return result + rest
+        let hay = Array(s.utf8)
+        let hits = occurrences(of: Array(old.utf8), in: hay, limit: count)
+        if hits.isEmpty { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(hay.count + hits.count * max(0, new.utf8.count - old.utf8.count))
+        var pos = 0
+        let newBytes = Array(new.utf8)
+        for h in hits {
+            out.append(contentsOf: hay[pos..<h])
+            out.append(contentsOf: newBytes)
+            pos = h + old.utf8.count
+        }
+        out.append(contentsOf: hay[pos...])
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Python's `str.title()`: a letter after a non-letter is upper-cased, the others lower-cased.
@@ -139,36 +190,5 @@ enum PyString {
     static func capitalize(_ s: String) -> String {
         guard let f = s.unicodeScalars.first else { return s }
         return String(f).uppercased() + String(String.UnicodeScalarView(s.unicodeScalars.dropFirst())).lowercased()
-    }
-}
-
-/// Python's stable `sorted`, with jinja2's case-insensitive default for strings and attribute keys.
-enum Sorting {
-    static func sorted(_ items: [Value], reverse: Bool, caseSensitive: Bool, key: ((Value) throws -> Value)?)
-        throws -> [Value]
-    {
-        let keys = try items.map { v -> Value in
-            let k = try key?(v) ?? v
-            if !caseSensitive, case .string(let s) = k { return .string(s.lowercased()) }
-            return k
-        }
-        var error: Error? = nil
-        let order = Array(items.indices).sorted { a, b in
-            if error != nil { return false }
-            do {
-                let c = try Value.compare(keys[a], keys[b])
-                if c == 0 { return a < b }
-                return reverse ? c > 0 : c < 0
-            } catch let e {
-                error = e
-                return false
-            }
-        }
-        if let error { throw error }
-        if reverse {
-            // Python keeps equal elements in original order even when reversing.
-            return order.map { items[$0] }
-        }
-        return order.map { items[$0] }
     }
 }

@@ -51,7 +51,9 @@ enum PythonFormat {
             }
             var key: String? = nil
             if chars[i] == "(" {
-                guard let close = chars[i...].firstIndex(of: ")") else { throw TemplateError.runtime("incomplete format key") }
+                guard let close = chars[i...].firstIndex(of: ")") else {
+                    throw TemplateError.runtime("incomplete format key")
+                }
                 key = String(chars[(i + 1)..<close])
                 i = close + 1
             }
@@ -67,7 +69,10 @@ enum PythonFormat {
                 i += 1
             }
             var w = ""
-            while i < chars.count, chars[i].isNumber { w.append(chars[i]); i += 1 }
+            while i < chars.count, chars[i].isNumber {
+                w.append(chars[i])
+                i += 1
+            }
             if i < chars.count, chars[i] == "*" {
                 spec.width = try nextArg().intValue ?? 0
                 i += 1
@@ -76,7 +81,10 @@ enum PythonFormat {
             if i < chars.count, chars[i] == "." {
                 i += 1
                 var p = ""
-                while i < chars.count, chars[i].isNumber { p.append(chars[i]); i += 1 }
+                while i < chars.count, chars[i].isNumber {
+                    p.append(chars[i])
+                    i += 1
+                }
                 spec.precision = Int(p) ?? 0
             }
             guard i < chars.count else { throw TemplateError.runtime("incomplete format") }
@@ -196,7 +204,10 @@ enum PythonFormat {
             chars = chars.dropFirst()
         }
         var w = ""
-        while let f = chars.first, f.isNumber { w.append(f); chars = chars.dropFirst() }
+        while let f = chars.first, f.isNumber {
+            w.append(f)
+            chars = chars.dropFirst()
+        }
         spec.width = Int(w) ?? 0
         if chars.first == "," {
             spec.grouping = true
@@ -205,7 +216,10 @@ enum PythonFormat {
         if chars.first == "." {
             chars = chars.dropFirst()
             var p = ""
-            while let f = chars.first, f.isNumber { p.append(f); chars = chars.dropFirst() }
+            while let f = chars.first, f.isNumber {
+                p.append(f)
+                chars = chars.dropFirst()
+            }
             spec.precision = Int(p) ?? 0
         }
         spec.type = chars.first
@@ -227,7 +241,9 @@ enum PythonFormat {
         var sign = ""
         switch spec.type {
         case "d", "i", "u":
-            guard let d = v.numericValue else { throw TemplateError.type("%d format: a number is required, not \(v.typeName)") }
+            guard let d = v.numericValue else {
+                throw TemplateError.type("%d format: a number is required, not \(v.typeName)")
+            }
             let i = Int(d)
             sign = i < 0 ? "-" : (spec.sign.map { $0 == "-" ? "" : String($0) } ?? "")
             body = String(i.magnitude)
@@ -239,7 +255,9 @@ enum PythonFormat {
             sign = i < 0 ? "-" : ""
             let radix = spec.type == "o" ? 8 : spec.type == "b" ? 2 : 16
             body = String(i.magnitude, radix: radix, uppercase: spec.type == "X")
-            if spec.alternate { body = (spec.type == "o" ? "0o" : spec.type == "b" ? "0b" : (spec.type == "X" ? "0X" : "0x")) + body }
+            if spec.alternate {
+                body = (spec.type == "o" ? "0o" : spec.type == "b" ? "0b" : (spec.type == "X" ? "0X" : "0x")) + body
+            }
         case "f", "F", "e", "E", "g", "G", "%":
             guard var d = v.numericValue else { throw TemplateError.type("must be real number, not \(v.typeName)") }
             if spec.type == "%" { d *= 100 }
@@ -255,7 +273,11 @@ enum PythonFormat {
         case "r", "a":
             body = try v.pythonRepr()
         case "c":
-            if let i = v.intValue, let u = UnicodeScalar(i) { body = String(Character(u)) } else { body = try v.pythonString() }
+            if let i = v.intValue, let u = UnicodeScalar(i) {
+                body = String(Character(u))
+            } else {
+                body = try v.pythonString()
+            }
         case nil where !percentStyle:
             switch v {
             case .double(let d) where spec.precision != nil:

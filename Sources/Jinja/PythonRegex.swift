@@ -36,17 +36,22 @@ enum PythonRegex {
         return r
     }
 
-    /// Expands a Python replacement template (`\1`, `\g<1>`, `\g<name>`, `\n`) for one match.
-    static func expand(_ template: String, match: NSTextCheckingResult, in s: NSString, regex: NSRegularExpression)
-        -> String
-    {
-        var out = ""
+    /// A replacement template parsed once: literal UTF-16 runs and group references.
+    enum ReplacementPart {
+        case literal([UInt16])
+        case group(Int)
+        case named(String)
+    }
+
+    /// Parses a Python replacement template (`\1`, `\g<1>`, `\g<name>`, `\n`).
+    static func parseReplacement(_ template: String) -> [ReplacementPart] {
+        var parts: [ReplacementPart] = []
+        var literal = ""
         let cs = Array(template)
         var i = 0
-        func group(_ n: Int) -> String {
-            guard n <= match.numberOfRanges - 1 else { return "" }
-            let r = match.range(at: n)
-            return r.location == NSNotFound ? "" : s.substring(with: r)
+        func flush() {
+            if !literal.isEmpty { parts.append(.literal(Array(literal.utf16))) }
+            literal = ""
         }
         while i < cs.count {
             let c = cs[i]
@@ -58,59 +63,77 @@ enum PythonRegex {
                         digits.append(cs[i + 2])
                         i += 1
                     }
-                    out += group(Int(digits) ?? 0)
+                    flush()
+                    parts.append(.group(Int(digits) ?? 0))
                     i += 2
                     continue
                 }
                 if n == "g", i + 2 < cs.count, cs[i + 2] == "<", let close = cs[(i + 3)...].firstIndex(of: ">") {
                     let name = String(cs[(i + 3)..<close])
-                    if let num = Int(name) {
-                        out += group(num)
-                    } else {
-                        let r = match.range(withName: name)
-                        out += r.location == NSNotFound ? "" : s.substring(with: r)
-                    }
+                    flush()
+                    parts.append(Int(name).map { .group($0) } ?? .named(name))
                     i = close + 1
                     continue
                 }
                 switch n {
-                case "n": out += "\n"
-                case "t": out += "\t"
-                case "r": out += "\r"
-                case "\\": out += "\\"
-                default: out += "\\" + String(n)
+                case "n": literal += "\n"
+                case "t": literal += "\t"
+                case "r": literal += "\r"
+                case "\\": literal += "\\"
+                default: literal += "\\" + String(n)
                 }
                 i += 2
                 continue
             }
-            out.append(c)
+            literal.append(c)
             i += 1
         }
-        return out
+        flush()
+        return parts
     }
 
-    static func replace(_ s: String, pattern: String, replacement: String, ignoreCase: Bool, multiline: Bool,
-        count: Int) throws -> String
-    {
+    static func replace(
+        _ s: String, pattern: String, replacement: String, ignoreCase: Bool, multiline: Bool,
+        count: Int
+    ) throws -> String {
         let regex = try compile(pattern, ignoreCase: ignoreCase, multiline: multiline)
-        let ns = s as NSString
-        var out = ""
+        let u = Array(s.utf16)
+        let matches = regex.matches(in: s, range: NSRange(location: 0, length: u.count))
+        if matches.isEmpty { return s }
+        let parts = parseReplacement(replacement)
+        // Work on UTF-16 offsets directly: NSString substrings cost more than the matching itself.
+        var out: [UInt16] = []
+        out.reserveCapacity(u.count + 16)
         var last = 0
         var n = 0
-        for m in regex.matches(in: s, range: NSRange(location: 0, length: ns.length)) {
+        for m in matches {
             if count > 0 && n >= count { break }
-            out += ns.substring(with: NSRange(location: last, length: m.range.location - last))
-            out += expand(replacement, match: m, in: ns, regex: regex)
+            out.append(contentsOf: u[last..<m.range.location])
+            for part in parts {
+                let r: NSRange
+                switch part {
+                case .literal(let l):
+                    out.append(contentsOf: l)
+                    continue
+                case .group(let g):
+                    guard g < m.numberOfRanges else { continue }
+                    r = m.range(at: g)
+                case .named(let name):
+                    r = m.range(withName: name)
+                }
+                if r.location != NSNotFound { out.append(contentsOf: u[r.location..<(r.location + r.length)]) }
+            }
             last = m.range.location + m.range.length
             n += 1
         }
-        out += ns.substring(from: last)
-        return out
+        out.append(contentsOf: u[last...])
+        return String(decoding: out, as: UTF16.self)
     }
 
-    static func firstMatch(_ s: String, pattern: String, ignoreCase: Bool = false, multiline: Bool = false,
-        anchored: Bool = false) throws -> NSTextCheckingResult?
-    {
+    static func firstMatch(
+        _ s: String, pattern: String, ignoreCase: Bool = false, multiline: Bool = false,
+        anchored: Bool = false
+    ) throws -> NSTextCheckingResult? {
         let regex = try compile(pattern, ignoreCase: ignoreCase, multiline: multiline)
         let ns = s as NSString
         let options: NSRegularExpression.MatchingOptions = anchored ? [.anchored] : []

@@ -85,8 +85,10 @@ extension Renderer {
         case .conditional(let test, let then, let otherwise):
             if try eval(test).truthy() { return try eval(then) }
             if let otherwise { return try eval(otherwise) }
-            return .undefined(Undefined(name: "<inline if>",
-                hint: "the inline if-expression evaluated to false and has no else section", lenient: true))
+            return .undefined(
+                Undefined(
+                    name: "<inline if>",
+                    hint: "the inline if-expression evaluated to false and has no else section", lenient: true))
         case .filter(let base, let f):
             return try applyFilter(f, eval(base))
         case .test(let base, let t):
@@ -161,6 +163,9 @@ extension Renderer {
             if Methods.stringMethods.contains(attr) { return Methods.bound(base, attr) }
         case .list:
             if Methods.listMethods.contains(attr) { return Methods.bound(base, attr) }
+        case .tuple(let l) where l.count == 2 && (attr == "grouper" || attr == "list"):
+            // `groupby` yields (grouper, list) named tuples.
+            return attr == "grouper" ? l[0] : l[1]
         default:
             break
         }
@@ -198,7 +203,8 @@ extension Renderer {
         if case .string(let k) = key { return try attribute(of: base, k, path: path) }
         let p = path.path ?? "item"
         let keyText = (try? key.pythonRepr()) ?? "?"
-        return .undefined(Undefined(name: p, hint: "'\(p)' is undefined: '\(base.typeName) object' has no element \(keyText)"))
+        return .undefined(
+            Undefined(name: p, hint: "'\(p)' is undefined: '\(base.typeName) object' has no element \(keyText)"))
     }
 
     func slice(_ base: Value, _ start: Value?, _ stop: Value?, _ step: Value?) throws -> Value {

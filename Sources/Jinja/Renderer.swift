@@ -188,8 +188,9 @@ final class Renderer {
             let module = try importModule(nameExpr, withContext: withContext, line: line)
             for (n, alias) in names {
                 guard let v = module.exports[n] else {
-                    throw locate(TemplateError.runtime(
-                        "the template '\(module.name)' does not export the requested name '\(n)'"), line)
+                    throw locate(
+                        TemplateError.runtime(
+                            "the template '\(module.name)' does not export the requested name '\(n)'"), line)
                 }
                 frame.set(alias, v)
             }
@@ -225,9 +226,12 @@ final class Renderer {
         frame = Frame(parent: saved)
         defer { frame = saved }
         if index + 1 < bodies.count {
-            frame.set("super", .object(FunctionObject(name: "super") { [unowned self] _, _ in
-                .string(try self.captureOutput { try self.runBlock(name, bodies: bodies, index: index + 1) })
-            }))
+            frame.set(
+                "super",
+                .object(
+                    FunctionObject(name: "super") { [unowned self] _, _ in
+                        .string(try self.captureOutput { try self.runBlock(name, bodies: bodies, index: index + 1) })
+                    }))
         }
         try execute(bodies[index])
     }
@@ -273,16 +277,21 @@ final class Renderer {
             body.set("loop", .object(l))
         }
         defer { loop?.renderer = nil }
+        // Each iteration starts from the outer values: assignments in the body do not carry over (jinja2).
         if case .name(let n) = f.target {
             let slot = body.slot(n)
+            let base = body.names.count
             for (i, item) in items.enumerated() {
                 loop?.index0 = i
+                if body.names.count > base { body.truncate(to: base) }
                 body.values[slot] = item
                 try execute(f.body)
             }
         } else {
+            let base = body.names.count
             for (i, item) in items.enumerated() {
                 loop?.index0 = i
+                if body.names.count > base { body.truncate(to: base) }
                 do { try assign(f.target, item) } catch let e as TemplateError { throw locate(e, f.line) }
                 try execute(f.body)
             }
@@ -309,8 +318,9 @@ final class Renderer {
             for (t, v) in zip(targets, items) { try assign(t, v) }
         case .attribute(let obj, let attr):
             guard case .object(let o) = lookup(obj), let ns = o as? NamespaceObject else {
-                throw TemplateError.type("cannot assign attribute '\(attr)' on '\(obj)': only namespace() objects "
-                    + "can be assigned to; create one with `{% set \(obj) = namespace(\(attr)=...) %}`")
+                throw TemplateError.type(
+                    "cannot assign attribute '\(attr)' on '\(obj)': only namespace() objects "
+                        + "can be assigned to; create one with `{% set \(obj) = namespace(\(attr)=...) %}`")
             }
             ns.set(attr, value)
         }

@@ -28,7 +28,8 @@ public final class Template: Sendable {
     public static func containsSyntax(_ s: String) -> Bool {
         var prev: UInt8 = 0
         for c in s.utf8 {
-            if prev == UInt8(ascii: "{") && (c == UInt8(ascii: "{") || c == UInt8(ascii: "%") || c == UInt8(ascii: "#")) {
+            if prev == UInt8(ascii: "{") && (c == UInt8(ascii: "{") || c == UInt8(ascii: "%") || c == UInt8(ascii: "#"))
+            {
                 return true
             }
             prev = c
@@ -54,7 +55,8 @@ public final class Template: Sendable {
         for pair in line.split(separator: ",") {
             let kv = pair.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard kv.count == 2, kv[1] == "True" || kv[1] == "False" else {
-                throw TemplateError(.syntax, "the #jinja2: header expects `key: True|False` pairs, got '\(pair)'",
+                throw TemplateError(
+                    .syntax, "the #jinja2: header expects `key: True|False` pairs, got '\(pair)'",
                     templateName: name, line: 1, column: 1)
             }
             let on = kv[1] == "True"
@@ -63,7 +65,8 @@ public final class Template: Sendable {
             case "lstrip_blocks": options.lstripBlocks = on
             case "keep_trailing_newline": options.keepTrailingNewline = on
             default:
-                throw TemplateError(.syntax,
+                throw TemplateError(
+                    .syntax,
                     "unsupported #jinja2: option '\(kv[0])' (supported: trim_blocks, lstrip_blocks, "
                         + "keep_trailing_newline)", templateName: name, line: 1, column: 1)
             }

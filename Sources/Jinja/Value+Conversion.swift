@@ -14,7 +14,9 @@ extension Value {
             var d = ValueDict()
             var merged: [ValueDict] = []
             for (k, v) in map {
-                if k.tag.description == Tag.Name.merge.rawValue || (k.scalar?.string == "<<" && k.scalar?.style == .plain) {
+                if k.tag.description == Tag.Name.merge.rawValue
+                    || (k.scalar?.string == "<<" && k.scalar?.style == .plain)
+                {
                     switch Value(yaml: v) {
                     case .dict(let m): merged.append(m)
                     case .list(let l): merged.append(contentsOf: l.compactMap { $0.dictValue })
@@ -34,16 +36,48 @@ extension Value {
         }
     }
 
+    /// PyYAML's YAML 1.1 resolution of plain scalars (`yes` is true, `017` is octal, `0o17` is a string).
     static func resolveScalar(_ scalar: Node.Scalar) -> Value {
-        let node = Node.scalar(scalar)
-        switch node.tag.description {
-        case Tag.Name.null.rawValue: return .none
-        case Tag.Name.bool.rawValue: return node.bool.map(Value.bool) ?? .string(scalar.string)
-        case Tag.Name.int.rawValue:
-            return node.int.map(Value.int) ?? (node.float.map(Value.double) ?? .string(scalar.string))
-        case Tag.Name.float.rawValue: return node.float.map(Value.double) ?? .string(scalar.string)
-        default: return .string(scalar.string)
+        let s = scalar.string
+        guard scalar.style == .plain else { return .string(s) }
+        guard let first = s.unicodeScalars.first else { return .none }
+        // Cheap filter: only these first characters can start a non-string plain scalar.
+        guard "~nNtTfFyYoO-+.0123456789".unicodeScalars.contains(first) else { return .string(s) }
+        let r = YAMLDumper.implicitResolvers
+        let range = NSRange(s.startIndex..., in: s)
+        func matches(_ i: Int) -> Bool { r[i].firstMatch(in: s, range: range) != nil }
+        if matches(4) { return .none }
+        if matches(0) { return .bool(["yes", "true", "on"].contains(s.lowercased())) }
+        if matches(2) { return parseYAMLInt(s).map(Value.int) ?? .string(s) }
+        if matches(1) {
+            let t = s.replacingOccurrences(of: "_", with: "").lowercased()
+            if t.hasSuffix(".inf") { return .double(t.hasPrefix("-") ? -.infinity : .infinity) }
+            if t == ".nan" { return .double(.nan) }
+            return Double(t).map(Value.double) ?? .string(s)
         }
+        return .string(s)
+    }
+
+    static func parseYAMLInt(_ text: String) -> Int? {
+        var t = text.replacingOccurrences(of: "_", with: "")
+        var sign = 1
+        if t.hasPrefix("-") || t.hasPrefix("+") {
+            if t.hasPrefix("-") { sign = -1 }
+            t.removeFirst()
+        }
+        let v: Int?
+        if t.hasPrefix("0b") {
+            v = Int(t.dropFirst(2), radix: 2)
+        } else if t.hasPrefix("0x") {
+            v = Int(t.dropFirst(2), radix: 16)
+        } else if t.count > 1 && t.hasPrefix("0") {
+            v = Int(t.dropFirst(), radix: 8)
+        } else if t.contains(":") {
+            v = t.split(separator: ":").reduce(0) { acc, part in acc * 60 + (Int(part) ?? 0) }
+        } else {
+            v = Int(t)
+        }
+        return v.map { $0 * sign }
     }
 
     /// Parses YAML text (the first document); an empty document is `none`.

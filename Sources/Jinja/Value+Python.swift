@@ -98,7 +98,26 @@ extension Value {
     }
 
     static func writeStringRepr(_ s: String, into out: inout String) {
-        let quote: Unicode.Scalar = s.contains("'") && !s.contains("\"") ? "\"" : "'"
+        // Fast path: plain ASCII needing no escapes is copied in one piece.
+        var hasSingle = false
+        var hasDouble = false
+        var simple = true
+        for b in s.utf8 {
+            switch b {
+            case 39: hasSingle = true
+            case 34: hasDouble = true
+            case 92, 0..<32, 127...255: simple = false
+            default: break
+            }
+        }
+        let useDouble = hasSingle && !hasDouble
+        if simple && !(hasSingle && hasDouble) {
+            out += useDouble ? "\"" : "'"
+            out += s
+            out += useDouble ? "\"" : "'"
+            return
+        }
+        let quote: Unicode.Scalar = useDouble ? "\"" : "'"
         out.unicodeScalars.append(quote)
         for c in s.unicodeScalars {
             switch c {
@@ -106,7 +125,9 @@ extension Value {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case quote: out += "\\"; out.unicodeScalars.append(c)
+            case quote:
+                out += "\\"
+                out.unicodeScalars.append(c)
             default:
                 if c.value < 0x20 || c.value == 0x7f || (c.value >= 0x80 && c.value < 0xa0) {
                     out += "\\x" + hex(c.value, width: 2)
@@ -127,7 +148,13 @@ extension Value {
     public static func pythonFloat(_ d: Double) -> String {
         if d.isNaN { return "nan" }
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-        var s = Substring(d.description)
+        // Swift's shortest round-trip digits agree with Python's repr except for where the exponent form starts.
+        if d == d.rounded(), abs(d) < 1e16 {
+            return (d == 0 && d.sign == .minus ? "-" : "") + String(Int64(d)) + ".0"
+        }
+        let description = d.description
+        if !description.utf8.contains(UInt8(ascii: "e")) { return description }
+        var s = Substring(description)
         var negative = false
         if s.first == "-" {
             negative = true

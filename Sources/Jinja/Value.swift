@@ -17,39 +17,6 @@ public enum Value: Sendable {
     case object(any TemplateObject)
 }
 
-/// Why a value is undefined; the message names the variable so the error can, too.
-public struct Undefined: Sendable, Equatable {
-    /// The name of the variable the chain started from (`foo` for `foo.bar.baz`).
-    public var name: String
-    /// Jinja2's hint: "'foo' is undefined" or "'dict object' has no attribute 'bar'".
-    public var hint: String
-    /// jinja2's plain (non-strict) undefined, produced only by `x if cond` without `else`: prints as empty.
-    public var lenient = false
-
-    public init(name: String, hint: String? = nil, lenient: Bool = false) {
-        self.name = name
-        self.hint = hint ?? "'\(name)' is undefined"
-        self.lenient = lenient
-    }
-}
-
-/// Something a template can call or read attributes from that is not plain data.
-public protocol TemplateObject: AnyObject, Sendable {
-    /// Python's type name, used in error messages and by `is callable`.
-    var typeName: String { get }
-    func attribute(_ name: String) -> Value?
-    /// Nil when the object is not callable.
-    func call(_ arguments: Arguments, _ context: CallContext) throws -> Value?
-    /// What `{{ obj }}` prints.
-    var stringValue: String { get }
-}
-
-extension TemplateObject {
-    public func attribute(_ name: String) -> Value? { nil }
-    public func call(_ arguments: Arguments, _ context: CallContext) throws -> Value? { nil }
-    public var stringValue: String { "<\(typeName) object>" }
-}
-
 extension Value {
     public static let emptyString = Value.string("")
 

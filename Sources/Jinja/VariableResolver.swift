@@ -35,3 +35,7 @@ public struct ChainResolver: VariableResolver {
         return nil
     }
 }
+
+extension Dictionary: VariableResolver where Key == String, Value == Jinja.Value {
+    public func resolve(_ name: String) throws -> Jinja.Value? { self[name] }
+}

@@ -46,9 +46,10 @@ struct YAMLDumper {
         column += s.unicodeScalars.count
     }
 
-    mutating func writeIndicator(_ indicator: String, needWhitespace: Bool, whitespace ws: Bool = false,
-        indention ind: Bool = false)
-    {
+    mutating func writeIndicator(
+        _ indicator: String, needWhitespace: Bool, whitespace ws: Bool = false,
+        indention ind: Bool = false
+    ) {
         write(whitespace || !needWhitespace ? indicator : " " + indicator)
         whitespace = ws
         indention = indention && ind
@@ -292,8 +293,9 @@ struct YAMLDumper {
             if isBreak(ch) { lineBreaks = true }
             if !(ch == "\n" || (ch.value >= 0x20 && ch.value <= 0x7e)) {
                 let v = ch.value
-                let printable = (v == 0x85 || (v >= 0xa0 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd)
-                    || (v >= 0x10000 && v < 0x10ffff)) && v != 0xfeff
+                let printable =
+                    (v == 0x85 || (v >= 0xa0 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd)
+                        || (v >= 0x10000 && v < 0x10ffff)) && v != 0xfeff
                 if !printable { special = true }
             }
             if ch == " " {
@@ -340,7 +342,7 @@ struct YAMLDumper {
         return a
     }
 
-    nonisolated(unsafe) static let implicitResolvers: [NSRegularExpression] = [
+    static let implicitResolvers: [NSRegularExpression] = [
         "^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$",
         "^(?:[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
             + "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$",
@@ -356,9 +358,27 @@ struct YAMLDumper {
 
     /// Whether PyYAML's resolver would read the plain scalar as something other than a string.
     static func resolvesToNonString(_ s: String) -> Bool {
-        let range = NSRange(s.startIndex..., in: s)
-        return implicitResolvers.contains { $0.firstMatch(in: s, range: range) != nil }
+        // Cheap dispatch on the first character (as PyYAML's resolver does); regexes only for number-like text.
+        guard let first = s.utf8.first else { return true }
+        switch first {
+        case UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"),
+            UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"), UInt8(ascii: "O"):
+            return keywords.contains(s)
+        case UInt8(ascii: "~"): return s == "~"
+        case UInt8(ascii: "<"): return s == "<<"
+        case UInt8(ascii: "="): return s == "="
+        case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let range = NSRange(s.startIndex..., in: s)
+            return [1, 2, 5].contains { implicitResolvers[$0].firstMatch(in: s, range: range) != nil }
+        default:
+            return false
+        }
     }
+
+    static let keywords: Set<String> = [
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON",
+        "off", "Off", "OFF", "null", "Null", "NULL",
+    ]
 
     mutating func writePlain(_ text: String, split: Bool) {
         if rootContext { openEnded = true }
@@ -453,7 +473,8 @@ struct YAMLDumper {
             var needsEscape = ch == nil
             if let c = ch {
                 let v = c.value
-                needsEscape = c == "\"" || c == "\\" || v == 0x85 || v == 0x2028 || v == 0x2029 || v == 0xfeff
+                needsEscape =
+                    c == "\"" || c == "\\" || v == 0x85 || v == 0x2028 || v == 0x2029 || v == 0xfeff
                     || !((v >= 0x20 && v <= 0x7e) || (v >= 0xa0 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd))
             }
             if needsEscape {

@@ -6,7 +6,8 @@ struct FileSystemLoader: TemplateLoader {
     let searchPaths: [String]
 
     func load(_ name: String, from parent: String?) throws -> (source: String, name: String)? {
-        let candidates = name.hasPrefix("/") ? [name] : searchPaths.map { ($0 as NSString).appendingPathComponent(name) }
+        let candidates =
+            name.hasPrefix("/") ? [name] : searchPaths.map { ($0 as NSString).appendingPathComponent(name) }
         for path in candidates where FileManager.default.fileExists(atPath: path) {
             return (try FileSystemLoader.read(path), path)
         }

@@ -55,9 +55,12 @@ struct TemplateRenderCommand: ParsableCommand {
                 let start = DispatchTime.now().uptimeNanoseconds
                 for _ in 1..<repeatCount { output = try template.render(variables) }
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                FileHandle.standardError.write(Data(
-                    String(format: "renders=%d seconds=%.6f per_render_us=%.3f\n", repeatCount - 1, elapsed,
-                        elapsed / Double(repeatCount - 1) * 1e6).utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        String(
+                            format: "renders=%d seconds=%.6f per_render_us=%.3f\n", repeatCount - 1, elapsed,
+                            elapsed / Double(repeatCount - 1) * 1e6
+                        ).utf8))
             }
             FileHandle.standardOutput.write(Data(output.utf8))
         } catch let error as TemplateError {

@@ -350,20 +350,8 @@ def count_trailing_newlines(s):
     return len(s) - len(s.rstrip("\n"))
 
 
-def main():
-    args = sys.argv[1:]
-    lstrip = "--lstrip-blocks" in args
-    repeat = 1
-    if "--repeat" in args:
-        i = args.index("--repeat")
-        repeat = int(args[i + 1])
-        del args[i:i + 2]
-    args = [a for a in args if not a.startswith("--")]
-    path = args[0]
-    variables = {}
-    if len(args) > 1 and os.path.exists(args[1]):
-        with open(args[1], encoding="utf-8") as f:
-            variables = yaml.safe_load(f) or {}
+def render_file(path, variables, lstrip=False, repeat=1):
+    """Renders like Ansible's template action; returns (output, seconds for `repeat` renders)."""
     with open(path, encoding="utf-8") as f:
         data = f.read()
     overrides = {}
@@ -378,18 +366,56 @@ def main():
     for k, v in overrides.items():
         setattr(env, k, v)
     template = env.from_string(data)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        res = template.render(variables)
+    elapsed = time.perf_counter() - start
     data_newlines = count_trailing_newlines(data)
-    try:
-        start = time.perf_counter()
-        for _ in range(repeat):
-            res = template.render(variables)
-        elapsed = time.perf_counter() - start
-    except Exception as e:  # noqa: BLE001 - the error text is the test's expected outcome
-        sys.stderr.write("%s: %s\n" % (type(e).__name__, e))
-        sys.exit(1)
     res_newlines = count_trailing_newlines(res)
     if data_newlines > res_newlines:
         res += "\n" * (data_newlines - res_newlines)
+    return res, elapsed
+
+
+def load_vars(path):
+    if path and os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            return yaml.safe_load(f) or {}
+    return {}
+
+
+def batch(directory):
+    """Renders every top-level *.j2 of the corpus; prints {name: {"output"|"error": text}} as JSON."""
+    results = {}
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".j2"):
+            continue
+        stem = name[:-3]
+        try:
+            out, _ = render_file(os.path.join(directory, name), load_vars(os.path.join(directory, stem + ".yml")))
+            results[stem] = {"output": out}
+        except Exception as e:  # noqa: BLE001 - errors are expected outcomes in the corpus
+            results[stem] = {"error": "%s: %s" % (type(e).__name__, e)}
+    sys.stdout.write(json.dumps(results))
+
+
+def main():
+    args = sys.argv[1:]
+    if args and args[0] == "--batch":
+        batch(args[1])
+        return
+    lstrip = "--lstrip-blocks" in args
+    repeat = 1
+    if "--repeat" in args:
+        i = args.index("--repeat")
+        repeat = int(args[i + 1])
+        del args[i:i + 2]
+    args = [a for a in args if not a.startswith("--")]
+    try:
+        res, elapsed = render_file(args[0], load_vars(args[1] if len(args) > 1 else None), lstrip, repeat)
+    except Exception as e:  # noqa: BLE001 - the error text is the test's expected outcome
+        sys.stderr.write("%s: %s\n" % (type(e).__name__, e))
+        sys.exit(1)
     if repeat > 1:
         sys.stderr.write("renders=%d seconds=%.6f per_render_us=%.3f\n" % (repeat, elapsed, elapsed / repeat * 1e6))
     sys.stdout.write(res)
