@@ -112,28 +112,6 @@ final class APITests: XCTestCase {
     }
 }
 
-final class ExtraVarsTests: XCTestCase {
-    func testKeyValuePairsAreStrings() throws {
-        XCTAssertEqual(
-            try ExtraVars.parse("port=8080 name='my app' empty="), ["port": "8080", "name": "my app", "empty": ""])
-    }
-
-    func testInlineJSONKeepsTypes() throws {
-        XCTAssertEqual(
-            try ExtraVars.parse(#"{"port": 8080, "tls": true, "hosts": ["a"]}"#),
-            ["port": 8080, "tls": true, "hosts": ["a"]])
-    }
-
-    func testBadArgumentsAreRejectedWithTheFix() throws {
-        XCTAssertThrowsError(try ExtraVars.parse("justaword")) { e in
-            XCTAssertTrue((e as! TemplateError).message.contains("expected key=value, @file.yml or a JSON object"))
-        }
-        XCTAssertThrowsError(try ExtraVars.parse("a='unterminated"))
-        XCTAssertThrowsError(try ExtraVars.parse("[1, 2]"))
-        XCTAssertThrowsError(try ExtraVars.parse("{\"a\": "))
-    }
-}
-
 final class CallContextTests: XCTestCase {
     func testGlobalFunctionsCanReadTheCallersVariables() throws {
         // How the playbook engine can offer `lookup('vars', name)` on top of the engine.

@@ -39,15 +39,19 @@ public enum TemplateFiles {
 /// Template sources from directories on the control node.
 public struct FileTemplateLoader: TemplateLoader {
     public var roots: [String]
+    /// Also look beside the including template first (Ansible's template search path); off, only
+    /// the roots are searched, as jinja2's FileSystemLoader does.
+    public var relativeToParent: Bool
 
-    public init(roots: [String]) {
+    public init(roots: [String], relativeToParent: Bool = true) {
         self.roots = roots
+        self.relativeToParent = relativeToParent
     }
 
     public func load(_ name: String, from parent: String?) throws -> (source: String, name: String)? {
         var candidates: [String] = []
         if name.hasPrefix("/") { candidates = [name] }
-        if let parent { candidates.append(joinPath(directoryOf(parent), name)) }
+        if relativeToParent, let parent { candidates.append(joinPath(directoryOf(parent), name)) }
         candidates += roots.map { joinPath($0, name) }
         for path in candidates {
             if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Jinja
+import OpsCore
+import OpsEngine
 
 struct TemplateRenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,9 +47,9 @@ struct TemplateRenderCommand: ParsableCommand {
             let options = TemplateOptions(
                 trimBlocks: !noTrimBlocks, lstripBlocks: lstripBlocks, keepTrailingNewline: keepTrailingNewline)
             let directory = (file as NSString).deletingLastPathComponent
-            let loader = FileSystemLoader(searchPaths: [directory.isEmpty ? "." : directory] + searchPaths)
+            let loader = FileTemplateLoader(roots: [directory.isEmpty ? "." : directory] + searchPaths, relativeToParent: false)
             let environment = Environment(options: options, loader: loader)
-            let source = try FileSystemLoader.read(file)
+            let source = try DiskSourceReader().read(file)
             let template = try environment.template(source: source, name: file)
             var output = try template.render(variables)
             if repeatCount > 1 {

@@ -1,23 +1,16 @@
 import Foundation
 import Jinja
+import OpsCore
+import OpsEngine
 
 /// Builds the variables of `opsctl template render` from --vars files and -e options.
 enum TemplateVariables {
     static func load(files: [String], extra: [String]) throws -> ValueDict {
         var vars = ValueDict()
-        for f in files { try merge(parseDocument(try FileSystemLoader.read(f), origin: f), into: &vars, origin: f) }
-        for e in extra {
-            if e.hasPrefix("@") {
-                let path = String(e.dropFirst())
-                try merge(parseDocument(try FileSystemLoader.read(path), origin: path), into: &vars, origin: path)
-            } else {
-                do {
-                    try merge(.dict(try ExtraVars.parse(e)), into: &vars, origin: "-e")
-                } catch let error as TemplateError {
-                    throw TemplateInputError(message: error.message)
-                }
-            }
-        }
+        let reader = DiskSourceReader()
+        for f in files { try merge(parseDocument(try reader.read(f), origin: f), into: &vars, origin: f) }
+        // -e works exactly as for `opsctl play`: key=value, @file.yml, or an inline mapping.
+        for (k, v) in try ExtraVars.parse(extra, reader: reader).pairs { vars[k] = v }
         return vars
     }
 
