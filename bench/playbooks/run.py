@@ -34,7 +34,9 @@ def write_inventories(workdir, names, addresses, common):
     yaml.safe_dump({"web": {"hosts": hosts}}, open(os.path.join(workdir, "hosts.yml"), "w"))
     keep = {k: v for k, v in common.items() if k.startswith("ansible_") or k.startswith("opsctl_")}
     yaml.safe_dump(keep, open(os.path.join(workdir, "group_vars", "all.yml"), "w"))
-    with open(os.path.join(workdir, "pyinfra_inventory.py"), "w") as f:
+    # pyinfra's inventory is Python: keep it out of the directory opsctl and Ansible read.
+    os.makedirs(workdir + "-pyinfra", exist_ok=True)
+    with open(os.path.join(workdir + "-pyinfra", "inventory.py"), "w") as f:
         f.write("web = [\n")
         for n in names:
             f.write(
@@ -85,7 +87,7 @@ def main():
     results = {}
     ops = lambda pb: [args.opsctl, "play", peers[pb], "-i", work, "--no-color", "--forks", "10"]
     ans = lambda pb: ["ansible-playbook", "-i", os.path.join(work, "hosts.yml"), peers[pb]]
-    pyi = lambda py: ["pyinfra", "-y", "--quiet", os.path.join(work, "pyinfra_inventory.py"), peers[py]]
+    pyi = lambda py: ["pyinfra", "-y", os.path.join(work + "-pyinfra", "inventory.py"), peers[py]]
 
     results["cmd50"] = {
         "opsctl": timed(ops("cmd50.yml"), work)[0],
