@@ -1,3 +1,4 @@
+import OpsCore
 import Foundation
 
 /// Privilege escalation with sudo, built as a command string (no I/O here):
@@ -22,11 +23,11 @@ public struct Become: Sendable {
     /// The sudo command line that runs `command` as `user`.
     public func command(_ command: String) -> String {
         let inner = "echo \(readyMarker); \(command)"
-        let user = ShellQuote.quote(self.user)
+        let user = ShellWords.quote(self.user)
         if password == nil {
-            return "sudo -H -n -u \(user) /bin/sh -c \(ShellQuote.quote(inner))"
+            return "sudo -H -n -u \(user) /bin/sh -c \(ShellWords.quote(inner))"
         }
-        return "sudo -H -S -p \(ShellQuote.quote(prompt)) -u \(user) /bin/sh -c \(ShellQuote.quote(inner))"
+        return "sudo -H -S -p \(ShellWords.quote(prompt)) -u \(user) /bin/sh -c \(ShellWords.quote(inner))"
     }
 
     /// `request` run as `user`: the command wrapped, the password attached as the prompt's answer.

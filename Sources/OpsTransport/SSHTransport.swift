@@ -1,3 +1,4 @@
+import OpsCore
 import Foundation
 import Logging
 import OpsSSH
@@ -121,10 +122,10 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     /// into place (atomic on one filesystem), in one exec round trip.
     private func upload(to remotePath: String, mode: Int, chunks: @escaping () throws -> Data?) throws {
         let temporary = Self.temporaryName(for: remotePath)
-        let tmp = ShellQuote.quote(temporary)
+        let tmp = ShellWords.quote(temporary)
         let command =
             "umask 077 && cat > \(tmp) && chmod \(String(mode, radix: 8)) \(tmp) && "
-            + "mv -f \(tmp) \(ShellQuote.quote(remotePath)) || { rc=$?; rm -f \(tmp); exit $rc; }"
+            + "mv -f \(tmp) \(ShellWords.quote(remotePath)) || { rc=$?; rm -f \(tmp); exit $rc; }"
         lock.lock()
         defer { lock.unlock() }
         let session = try openSession()
@@ -177,7 +178,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     }
 
     public func download(_ remotePath: String) throws -> Data {
-        let result = try exec(ExecRequest("cat -- \(ShellQuote.quote(remotePath))"))
+        let result = try exec(ExecRequest("cat -- \(ShellWords.quote(remotePath))"))
         if result.exitStatus != 0 {
             throw TransportError.io(
                 host: hostName, operation: "download \(remotePath)",

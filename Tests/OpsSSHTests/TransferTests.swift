@@ -1,3 +1,4 @@
+import OpsCore
 import Foundation
 import OpsTransport
 import XCTest
@@ -31,14 +32,14 @@ final class TransferTests: XCTestCase {
         try transport.upload(file: local, to: remote, mode: 0o640)
 
         // The host's own sha256sum, through the transport, and locally.
-        let remoteSum = try transport.exec(ExecRequest("sha256sum \(ShellQuote.quote(remote))")).stdoutText.prefix(64)
+        let remoteSum = try transport.exec(ExecRequest("sha256sum \(ShellWords.quote(remote))")).stdoutText.prefix(64)
         XCTAssertEqual(String(remoteSum), try sha256(local))
-        let mode = try transport.exec(ExecRequest("stat -c %a \(ShellQuote.quote(remote))")).stdoutText
+        let mode = try transport.exec(ExecRequest("stat -c %a \(ShellWords.quote(remote))")).stdoutText
         XCTAssertEqual(mode, "640\n")
         // The exec + cat path by name (bench/ssh compares it with SFTP) keeps the bytes too.
         let viaExec = remoteDirectory + "/via-exec.bin"
         try transport.execUpload(file: local, to: viaExec, mode: 0o600)
-        let execSum = try transport.exec(ExecRequest("sha256sum \(ShellQuote.quote(viaExec))")).stdoutText.prefix(64)
+        let execSum = try transport.exec(ExecRequest("sha256sum \(ShellWords.quote(viaExec))")).stdoutText.prefix(64)
         XCTAssertEqual(String(execSum), try sha256(local))
         // No temporary file is left behind.
         XCTAssertEqual(
