@@ -110,7 +110,7 @@ let package = Package(
             swiftSettings: settings),
 
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], exclude: ["Corpus"], swiftSettings: settings),
-        .testTarget(name: "OpsCoreTests", dependencies: ["OpsCore"], swiftSettings: settings),
+        .testTarget(name: "OpsCoreTests", dependencies: ["OpsCore", "Jinja"], swiftSettings: settings),
         .testTarget(
             name: "OpsEngineTests", dependencies: ["OpsEngine", "OpsCore", "Jinja", "OpsTransport"],
             swiftSettings: settings),

@@ -1,5 +1,6 @@
 import OpsCore
 import XCTest
+import Jinja
 
 final class SupportTests: XCTestCase {
     func testHostRanges() throws {

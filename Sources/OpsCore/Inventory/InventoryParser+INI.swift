@@ -1,4 +1,5 @@
 @preconcurrency import Yams
+import Jinja
 
 /// Reads Ansible's INI inventory format: host lines with inline `key=value` vars, `[group]`,
 /// `[group:vars]` and `[group:children]` sections. Inline values are Python literals (numbers,

@@ -1,4 +1,5 @@
 @preconcurrency import Yams
+import Jinja
 
 /// Reads Ansible's YAML inventory format into an `Inventory`.
 struct YAMLInventoryParser {

@@ -1,4 +1,5 @@
 @preconcurrency import Yams
+import Jinja
 
 extension PlaybookLoader {
     /// A module's arguments by canonical name, checked against its spec: unknown names (with a

@@ -1,4 +1,5 @@
 @preconcurrency import Yams
+import Jinja
 
 extension PlaybookLoader {
     static let playKeywords =

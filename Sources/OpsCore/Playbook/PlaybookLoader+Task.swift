@@ -1,4 +1,5 @@
 @preconcurrency import Yams
+import Jinja
 
 extension PlaybookLoader {
     func parseTask(_ m: Node.Mapping, node: Node, _ source: Source) throws -> Task {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OpsCore
+import Jinja
 
 struct InventoryGraph: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OpsCore
+import Jinja
 
 struct InventoryHost: ParsableCommand {
     static let configuration = CommandConfiguration(
