@@ -94,6 +94,10 @@ public final class HumanEvents: RunEvents {
             let tail = out.split(separator: "\n").suffix(5).joined(separator: "\n    ")
             parts.append("stdout:\n    " + tail)
         }
+        if v["rc"] == nil, let body = v["content"]?.stringValue ?? v["json"].flatMap({ try? JSON.dump($0) }), !body.isEmpty {
+            // An HTTP check that failed: the service's own words say why.
+            parts.append("response: " + String(body.prefix(500)))
+        }
         parts.append("module: \(o.module)" + (o.location.map { " (\($0))" } ?? ""))
         return parts.joined(separator: "\n  ")
     }
