@@ -16,7 +16,7 @@ extension PlaybookRunner {
             if live.isEmpty || play.aborted { break }
             switch item {
             case .task(let task):
-                failed.formUnion(try runTask(task, hosts: live, inherited: inherited, play, isHandler: false))
+                failed.formUnion(try runTask(task, hosts: live, inherited: inherited, play, userTask: true))
             case .block(let block):
                 failed.formUnion(try runBlock(block, hosts: live, inherited: inherited, play))
             case .include(let include):

@@ -7,10 +7,12 @@ import OpsTransport
 extension PlaybookRunner {
     /// Runs one task on every live host in parallel; returns the hosts that failed it.
     func runTask(
-        _ task: Task, hosts live: [String], inherited: InheritedKeywords, _ play: PlayContext, isHandler: Bool
+        _ task: Task, hosts live: [String], inherited: InheritedKeywords, _ play: PlayContext, userTask: Bool
     ) throws -> Set<String> {
         let keywords = task.keywords.inheriting(from: inherited)
-        if !isHandler {
+        // A task from the playbook: --start-at-task, tags and meta apply, and it gets a banner.
+        // Handlers and fact gathering are announced by their callers.
+        if userTask {
             if let start = waitingForStart {
                 guard let name = task.name, name == start || Glob.matches(start, name) else { return [] }
                 waitingForStart = nil

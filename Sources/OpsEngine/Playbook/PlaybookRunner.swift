@@ -99,7 +99,7 @@ public final class PlaybookRunner {
     func runBatch(_ batch: [String], _ play: PlayContext) throws -> BatchOutcome {
         play.batch = batch
         if play.play.gatherFacts {
-            try runGatherFacts(batch, play)
+            try runGatherFacts(play)
             if try play.checkFailureLimits() { return .abortPlay }
         }
         var sections: [(items: [TaskItem], keywords: InheritedKeywords)] = [(play.play.preTasks, play.play.keywords)]
@@ -141,7 +141,7 @@ public final class PlaybookRunner {
             }
             guard !targets.isEmpty else { continue }
             events.taskStart(handler.name ?? handler.module, location: handler.location, isHandler: true)
-            let failed = try runTask(handler, hosts: targets, inherited: play.play.keywords, play, isHandler: true)
+            let failed = try runTask(handler, hosts: targets, inherited: play.play.keywords, play, userTask: false)
             for h in failed { hosts[h]!.failed = true }
         }
         for h in play.batch { hosts[h]!.notified.removeAll() }
@@ -150,15 +150,14 @@ public final class PlaybookRunner {
 
 extension PlaybookRunner {
     /// Ansible's implicit "Gathering Facts" task, run as the `setup` module on the batch.
-    func runGatherFacts(_ batch: [String], _ play: PlayContext) throws {
-        let task = Task(
-            name: "Gathering Facts", module: "setup", args: [], keywords: play.play.keywords,
-            location: play.play.location, rolePath: nil, baseDirectory: play.play.baseDirectory)
+    /// Facts are read even under --check (it changes nothing) and whatever the tags, as Ansible does.
+    func runGatherFacts(_ play: PlayContext) throws {
         var keywords = InheritedKeywords()
         keywords.checkMode = .literal(false)
-        keywords.tags = ["always"]
+        let task = Task(
+            name: "Gathering Facts", module: "setup", args: [], keywords: keywords, location: play.play.location,
+            rolePath: nil, baseDirectory: play.play.baseDirectory)
         events.taskStart("Gathering Facts", location: play.play.location, isHandler: false)
-        let live = play.liveHosts()
-        _ = try runTask(task, hosts: live, inherited: keywords.inheriting(from: play.play.keywords), play, isHandler: true)
+        _ = try runTask(task, hosts: play.liveHosts(), inherited: play.play.keywords, play, userTask: false)
     }
 }
