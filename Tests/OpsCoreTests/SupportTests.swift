@@ -16,7 +16,7 @@ final class SupportTests: XCTestCase {
         XCTAssertEqual(try ShellWords.split(#"a b="c d" 'e f' g\ h "i\"j""#), ["a", "b=c d", "e f", "g h", "i\"j"])
         XCTAssertThrowsError(try ShellWords.split("a 'b"))
         XCTAssertEqual(ShellWords.quote("simple/path-1.txt"), "simple/path-1.txt")
-        XCTAssertEqual(ShellWords.quote("it's"), #"'it'"'"'s'"#)
+        XCTAssertEqual(ShellWords.quote("it's"), #"'it'\''s'"#)
         XCTAssertEqual(ShellWords.quote(""), "''")
         XCTAssertEqual(ShellWords.quote("a b"), "'a b'")
     }

@@ -53,6 +53,7 @@ public enum ShellWords {
                 || "@%+=:,./-_".unicodeScalars.contains($0)
         }
         if safe { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\"'\"'") + "'"
+        // Close the quote, an escaped quote, reopen: 'it'\''s'.
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
