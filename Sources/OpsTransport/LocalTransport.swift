@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OpsCore
 
 /// Runs commands on the control machine itself (`ansible_connection: local`): `/bin/sh -c`,
 /// with the same results and errors as a remote host.
@@ -100,7 +101,7 @@ public final class LocalTransport: Transport {
     /// Writes next to the destination, sets the mode, then renames: a reader sees the old file or
     /// the whole new one, never half.
     private func atomicWrite(_ path: String, mode: Int, _ write: (String) throws -> Void) throws {
-        let temp = directoryOfPath(path) + "/.opsctl-tmp-\(UUID().uuidString)"
+        let temp = directoryOf(path) + "/.opsctl-tmp-\(UUID().uuidString)"
         do {
             try write(temp)
             guard chmod(temp, mode_t(mode)) == 0, rename(temp, path) == 0 else {
@@ -110,11 +111,6 @@ public final class LocalTransport: Transport {
             unlink(temp)
             throw TransportError.io(host: hostName, operation: "write \(path)", reason: "\(error)")
         }
-    }
-
-    private func directoryOfPath(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     static func signalName(_ number: Int32) -> String {

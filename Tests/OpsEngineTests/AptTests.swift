@@ -17,16 +17,7 @@ final class AptTests: XCTestCase {
     }
 
     func sh(_ command: String) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try? p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        runShell(command, trimmed: false)
     }
 
     func testInstalledPackageIsOkAndUnchanged() throws {

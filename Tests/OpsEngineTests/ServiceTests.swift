@@ -18,17 +18,7 @@ final class ServiceTests: XCTestCase {
 
     @discardableResult
     func sh(_ command: String) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try? p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return (p.terminationStatus, text)
+        runShell(command, trimmed: true)
     }
 
     func testSystemdEnableDisableMaskOffline() throws {

@@ -89,9 +89,7 @@ extension PlaybookLoader {
             if s.string.contains("{{") { return (item, nil) }
             let path = joinPath(source.baseDirectory, s.string)
             guard reader.exists(path) else { throw source.error("vars file \"\(path)\" does not exist", item) }
-            let text = try reader.read(path)
-            let parsed = try YAMLDocument.parse(text, file: path)
-            return (item, try VariableSet.from(parsed, file: path, text: text, what: "a vars file"))
+            return (item, try readVarsFile(path))
         }
     }
 }

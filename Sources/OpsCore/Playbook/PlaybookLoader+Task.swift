@@ -117,7 +117,8 @@ extension PlaybookLoader {
         }
     }
 
-    static func isIdentifier(_ s: String) -> Bool {
+    /// A valid variable name (`register:`, `set_fact:`): a letter or _, then letters, digits, _.
+    public static func isIdentifier(_ s: String) -> Bool {
         guard let f = s.first, f.isLetter || f == "_" else { return false }
         return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
     }

@@ -82,7 +82,6 @@ public struct PlaybookLoader {
     /// A vars file (`vars_files`, `include_vars`): a mapping of variables.
     public func readVarsFile(_ path: String) throws -> VariableSet {
         guard reader.kind(of: path) == .file else { throw InputError("vars file \"\(path)\" does not exist") }
-        let text = try reader.read(path)
-        return try VariableSet.from(try YAMLDocument.parse(text, file: path), file: path, text: text, what: "a vars file")
+        return try InventoryLoader(reader: reader).readVarsFile(path)
     }
 }

@@ -9,7 +9,7 @@ enum SetFactModule: Module {
         var facts = ValueDict()
         for (k, v) in args.values.pairs {
             guard case .string(let name) = k, name != "cacheable" else { continue }
-            guard PlaybookLoaderNames.isIdentifier(name) else {
+            guard PlaybookLoader.isIdentifier(name) else {
                 throw ModuleError("set_fact: \"\(name)\" is not a valid variable name")
             }
             facts[name] = v
@@ -19,12 +19,5 @@ enum SetFactModule: Module {
         result.facts = facts
         result.values["ansible_facts"] = .dict(facts)
         return result
-    }
-}
-
-enum PlaybookLoaderNames {
-    static func isIdentifier(_ s: String) -> Bool {
-        guard let f = s.first, f.isLetter || f == "_" else { return false }
-        return s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 }

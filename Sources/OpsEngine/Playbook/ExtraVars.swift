@@ -8,10 +8,7 @@ public enum ExtraVars {
         for arg in arguments {
             let trimmed = arg.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("@") {
-                let path = String(trimmed.dropFirst())
-                let text = try reader.read(path)
-                let node = try YAMLDocument.parse(text, file: path)
-                let vars = try VariableSet.from(node, file: path, text: text, what: "an extra-vars file")
+                let vars = try InventoryLoader(reader: reader).readVarsFile(String(trimmed.dropFirst()))
                 for (k, v) in PlaybookValues.dict(vars).pairs { out[k] = v }
             } else if trimmed.hasPrefix("{") {
                 let node = try YAMLDocument.parse(trimmed, file: "-e")

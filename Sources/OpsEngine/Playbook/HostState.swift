@@ -8,7 +8,11 @@ public final class HostState {
     public let name: String
     /// The host's inventory variables (group_vars < host_vars), converted once.
     let inventoryVars: ValueDict
-    var facts = ValueDict()
+    var facts = ValueDict() {
+        didSet { factLayer = HostState.layer(of: facts) }
+    }
+    /// The facts as variables, rebuilt when facts change rather than for every task on every host.
+    private(set) var factLayer = ValueDict()
     /// `set_fact` and `register` results: survive across plays.
     var hostVars = ValueDict()
     var failed = false
@@ -34,7 +38,7 @@ public final class HostState {
 
     /// Ansible puts every fact both under `ansible_facts` (without the prefix) and at the top
     /// level with `ansible_` (inject_facts_as_vars).
-    var factLayer: ValueDict {
+    static func layer(of facts: ValueDict) -> ValueDict {
         guard !facts.isEmpty else { return ValueDict() }
         var layer = ValueDict()
         layer.reserveCapacity(facts.count + 1)

@@ -53,16 +53,6 @@ public final class ModuleContext {
         return try connect().exec(request)
     }
 
-    /// Runs a script and fails with host, command and stderr when it exits non-zero.
-    public func runChecked(_ script: String, stdin: Data? = nil, what: String) throws -> CommandResult {
-        let r = try run(script, stdin: stdin)
-        guard r.exitStatus == 0 else {
-            let err = r.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw ModuleError("\(what) failed on \(host) (rc=\(r.exitStatus)): \(err.isEmpty ? r.stdoutText : err)")
-        }
-        return r
-    }
-
     /// Uploads to a path writable by the login user; callers that need root move it with `run`.
     public func upload(file localPath: String, to remotePath: String, mode: Int) throws {
         try connect().upload(file: localPath, to: remotePath, mode: mode)
