@@ -26,7 +26,9 @@ extension Lab {
 
         let inventory = LabInventory(
             hosts: state.hosts, privateKeyPath: absolute(paths.privateKey), knownHostsPath: absolute(paths.knownHosts),
-            sudoUser: recipe.sudoUser, sudoPassword: state.sudoPassword)
+            sudoUser: recipe.sudoUser, sudoPassword: state.sudoPassword,
+            databasePassword: HostImage.randomPassword(), apiKey: "lab-" + HostImage.randomPassword(length: 32),
+            controlAddress: state.network.bridgeAddress)
         try FileSystem.write(inventory.hostsYAML, to: paths.hostsFile)
         try FileSystem.write(inventory.groupVarsYAML, to: paths.groupVarsFile, mode: 0o600)
         try FileSystem.write(LabInventory.knownHosts(keys), to: paths.knownHosts)

@@ -112,7 +112,8 @@ public enum LabCommands {
 
     /// Boots the host: systemd as the container's init, the shared base under the host's own
     /// upper layer, in the host's namespace. `--register=no --keep-unit`: there is no systemd
-    /// PID 1 on the control node to register with.
+    /// PID 1 on the control node to register with. CAP_NET_ADMIN: each host has its own network
+    /// namespace, so it may only change its own firewall (nftables, as provisioning does).
     public static func boot(
         _ host: LabHost, base: String, paths: LabPaths, aptRepository: String?, recipe: BaseRecipe
     ) -> ShellCommand {
@@ -123,6 +124,7 @@ public enum LabCommands {
             "--network-namespace-path=/run/netns/" + host.namespace,
             "--machine=" + host.name, "--hostname=" + host.name,
             "--console=read-only", "--resolv-conf=off", "--timezone=off", "--link-journal=no",
+            "--capability=CAP_NET_ADMIN",
         ]
         if let aptRepository {
             arguments.append("--bind-ro=" + aptRepository + ":" + recipe.aptRepositoryMountPoint)

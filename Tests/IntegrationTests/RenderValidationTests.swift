@@ -118,7 +118,7 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertFalse(prometheus.contains("\"10.213.0.11:8000\""), "lb1 runs no detection-service")
         XCTAssertTrue(try read(out, "systemd/detection-service.env")
             .contains("DATABASE_URL=postgres://detection:lab-password@10.213.0.15:5432/detection\n"))
-        XCTAssertTrue(try read(out, "systemd/detection-backup.sh").contains("remote=backup@10.213.0.16\n"))
+        XCTAssertTrue(try read(out, "systemd/detection-backup.sh").contains("remote=detection-backup@10.213.0.16\n"))
     }
 
     func testProductionInventoryRendersValidConfiguration() throws {

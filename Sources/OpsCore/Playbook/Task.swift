@@ -49,10 +49,13 @@ public struct Task: Sendable, Equatable {
 
     public func arg(_ name: String) -> Node? { args.first { $0.name == name }?.value }
 
-    /// What the output calls the task: its name, else `module args`.
+    /// What the output calls the task: its name, else its module; `role : name` inside a role,
+    /// as Ansible prints it.
     public var displayName: String {
-        if let name, !name.isEmpty { return name }
-        return module
+        let base = name.flatMap { $0.isEmpty ? nil : $0 } ?? module
+        guard let rolePath else { return base }
+        let role = rolePath.split(separator: "/").last.map(String.init) ?? rolePath
+        return role + " : " + base
     }
 }
 

@@ -14,7 +14,10 @@ extension PlaybookRunner {
         // Handlers and fact gathering are announced by their callers.
         if userTask {
             if let start = waitingForStart {
-                guard let name = task.name, name == start || Glob.matches(start, name) else { return [] }
+                // Ansible matches the name alone or `role : name`.
+                guard let name = task.name,
+                    [name, task.displayName].contains(where: { $0 == start || Glob.matches(start, $0) })
+                else { return [] }
                 waitingForStart = nil
             }
             guard selectedByTags(keywords.tags) else { return [] }

@@ -68,11 +68,29 @@ public final class PlaybookRunner {
     func selectHosts(_ play: Play) throws -> [String] {
         let patternText = try templar.templateString(play.hosts, options.extraVars, at: play.location)
         var selected = try HostPattern(patternText).hosts(in: inventory)
+        if selected.isEmpty, let local = implicitLocalhost(patternText) { return local }
         if let limit = options.limit {
             let allowed = Set(try HostPattern(limit).hosts(in: inventory))
             selected = selected.filter { allowed.contains($0) }
         }
         return selected.filter { !(hosts[$0]?.unreachable ?? true) }
+    }
+
+    /// Ansible's implicit localhost: `hosts: localhost` runs on the control node when the
+    /// inventory does not list it, with group `all`'s variables (a preflight play, say).
+    /// `--limit` must name it too, as in Ansible.
+    private func implicitLocalhost(_ pattern: String) -> [String]? {
+        let name = pattern.trimmingCharacters(in: .whitespaces)
+        guard name == "localhost" || name == "127.0.0.1", inventory.host(name) == nil else { return nil }
+        if let limit = options.limit {
+            let parts = limit.split(whereSeparator: { $0 == "," || $0 == ":" }).map(String.init)
+            guard parts.contains(name) else { return [] }
+        }
+        if hosts[name] == nil {
+            hosts[name] = HostState(
+                name: name, inventoryVars: PlaybookValues.dict(inventory.variables(forGroup: "all")))
+        }
+        return hosts[name]!.unreachable ? [] : [name]
     }
 
     /// Returns true when the whole run must stop (any_errors_fatal, or every host gone).
@@ -140,7 +158,7 @@ public final class PlaybookRunner {
                 return state.notified.contains { names.contains($0) }
             }
             guard !targets.isEmpty else { continue }
-            events.taskStart(handler.name ?? handler.module, location: handler.location, isHandler: true)
+            events.taskStart(handler.displayName, location: handler.location, isHandler: true)
             let failed = try runTask(handler, hosts: targets, inherited: play.play.keywords, play, userTask: false)
             for h in failed { hosts[h]!.failed = true }
         }
