@@ -8,7 +8,7 @@ public enum ModuleRegistry {
         FailModule.self, MetaModule.self, PauseModule.self, SetupModule.self, URIModule.self, WaitForModule.self,
         LineInFileModule.self, BlockInFileModule.self, FetchModule.self, SlurpModule.self, AptModule.self,
         SystemdModule.self, ServiceModule.self, UserModule.self, GroupModule.self, CronModule.self,
-        UnarchiveModule.self,
+        UnarchiveModule.self, PostgresUserModule.self, PostgresDatabaseModule.self, AuthorizedKeyModule.self,
     ]
 
     private static let byName: [String: any Module.Type] = {
