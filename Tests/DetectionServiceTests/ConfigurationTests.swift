@@ -140,6 +140,24 @@ final class ConfigurationTests: XCTestCase {
                 PostgresSettings(
                     host: "db.internal", port: 6543, username: "svc", password: "p@ss", database: "detections",
                     tls: .require)))
+        // libpq's sslmodes: no sslmode is `prefer`; verify-* keep their meaning and the CA file.
+        let verify = try load(
+            ["--database-url", "postgres://svc@db:5432/d?sslmode=verify-full&sslrootcert=/etc/ssl/pg%20ca.pem"], keys)
+        XCTAssertEqual(
+            verify.database,
+            .postgres(
+                PostgresSettings(
+                    host: "db", username: "svc", database: "d", tls: .verifyFull,
+                    rootCertificatePath: "/etc/ssl/pg ca.pem")))
+        let plain = try load(["--database-url", "postgres://svc:pw@db/d"], keys)
+        guard case .postgres(let p) = plain.database else { return XCTFail("postgres") }
+        XCTAssertEqual(p.tls, .prefer)
+        XCTAssertEqual(
+            PostgresSettings.parse(url: "postgres://svc@db/d?sslmode=verify-ca").map(\.tls), .success(.verifyCA))
+        guard case .failure(let reason) = PostgresSettings.parse(url: "postgres://svc@db/d?sslmode=strict") else {
+            return XCTFail("unknown sslmode accepted")
+        }
+        XCTAssertTrue(reason.text.contains("verify-full"), reason.text)
         let s = try load(["--database-url", "sqlite://\(dir!)/x.sqlite3"], keys)
         XCTAssertEqual(s.database, .sqlite(path: "\(dir!)/x.sqlite3"))
     }

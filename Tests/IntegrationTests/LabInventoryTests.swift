@@ -26,12 +26,16 @@ final class LabInventoryTests: XCTestCase {
     func testGroupVarsQuoteWhatYAMLWouldMisread() throws {
         let inventory = LabInventory(
             hosts: [], privateKeyPath: "/a b/id", knownHostsPath: "/k: \"h\"", sudoUser: "ops",
-            sudoPassword: "p#w'\"\\")
-        let vars = try XCTUnwrap(try Yams.load(yaml: inventory.groupVarsYAML) as? [String: String])
-        XCTAssertEqual(vars["ansible_ssh_private_key_file"], "/a b/id")
-        XCTAssertEqual(vars["opsctl_known_hosts_file"], "/k: \"h\"")
-        XCTAssertEqual(vars["lab_sudo_password"], "p#w'\"\\")
-        XCTAssertEqual(vars["ansible_user"], "root")
+            sudoPassword: "p#w'\"\\", databasePassword: "db: pw", apiKey: "- key", controlAddress: "10.213.0.1")
+        let vars = try XCTUnwrap(try Yams.load(yaml: inventory.groupVarsYAML) as? [String: Any])
+        XCTAssertEqual(vars["ansible_ssh_private_key_file"] as? String, "/a b/id")
+        XCTAssertEqual(vars["opsctl_known_hosts_file"] as? String, "/k: \"h\"")
+        XCTAssertEqual(vars["lab_sudo_password"] as? String, "p#w'\"\\")
+        XCTAssertEqual(vars["ansible_user"] as? String, "root")
+        // The stack's secrets and the control node's address, for playbooks/provision.yml.
+        XCTAssertEqual(vars["detection_service_db_password"] as? String, "db: pw")
+        XCTAssertEqual(vars["detection_service_api_keys"] as? [String], ["- key"])
+        XCTAssertEqual(vars["firewall_service_probe_sources"] as? [String], ["10.213.0.1/32"])
     }
 
     func testKnownHostsListsNameAndAddressForEachKey() throws {

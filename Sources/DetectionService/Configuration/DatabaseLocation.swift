@@ -19,8 +19,13 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 public struct PostgresSettings: Sendable, Equatable {
+    /// libpq's sslmode: `prefer` and `require` encrypt without checking the server's certificate
+    /// (a stock Debian PostgreSQL serves its self-signed snakeoil pair); `verify-ca` checks the
+    /// chain, `verify-full` the chain and the host name, against `sslrootcert` or the system roots.
     public enum TLSMode: String, Sendable, Equatable {
         case disable, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
     }
 
     public var host: String
@@ -29,10 +34,12 @@ public struct PostgresSettings: Sendable, Equatable {
     public var password: String?
     public var database: String
     public var tls: TLSMode
+    /// CA certificates (PEM) for verify-ca / verify-full; nil: the system's roots.
+    public var rootCertificatePath: String?
 
     public init(
         host: String, port: Int = 5432, username: String, password: String? = nil, database: String,
-        tls: TLSMode = .prefer
+        tls: TLSMode = .prefer, rootCertificatePath: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -40,6 +47,7 @@ public struct PostgresSettings: Sendable, Equatable {
         self.password = password
         self.database = database
         self.tls = tls
+        self.rootCertificatePath = rootCertificatePath
     }
 
     /// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
@@ -98,6 +106,7 @@ public struct PostgresSettings: Sendable, Equatable {
         guard !username.isEmpty else { return .failure(.init("names no user; expected postgres://user@host/database")) }
         guard !database.isEmpty else { return .failure(.init("names no database")) }
         var tls = TLSMode.prefer
+        var rootCertificate: String?
         for pair in query.split(separator: "&") {
             let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard kv.count == 2 else { continue }
@@ -105,14 +114,21 @@ public struct PostgresSettings: Sendable, Equatable {
                 switch kv[1] {
                 case "disable": tls = .disable
                 case "allow", "prefer": tls = .prefer
-                case "require", "verify-ca", "verify-full": tls = .require
-                default: return .failure(.init("sslmode `\(kv[1])` is not one of disable, prefer, require"))
+                case "require": tls = .require
+                case "verify-ca": tls = .verifyCA
+                case "verify-full": tls = .verifyFull
+                default:
+                    return .failure(
+                        .init("sslmode `\(kv[1])` is not one of disable, allow, prefer, require, verify-ca, verify-full"))
                 }
+            } else if kv[0] == "sslrootcert" {
+                rootCertificate = percentDecoded(Substring(kv[1]))
             }
         }
         return .success(
             PostgresSettings(
-                host: host, port: port, username: username, password: password, database: database, tls: tls))
+                host: host, port: port, username: username, password: password, database: database, tls: tls,
+                rootCertificatePath: rootCertificate))
     }
 
     private static func percentDecoded(_ s: Substring) -> String {

@@ -14,11 +14,20 @@ public final class PostgresDetectionStore: DetectionStore {
     public var service: (any Service)? { client }
 
     public init(settings: PostgresSettings, poolSize: Int, logger: Logger) {
+        // libpq's meaning of each sslmode (see PostgresSettings.TLSMode).
+        var encryptOnly = TLSConfiguration.makeClientConfiguration()
+        encryptOnly.certificateVerification = .none
+        var verifying = TLSConfiguration.makeClientConfiguration()
+        if let roots = settings.rootCertificatePath { verifying.trustRoots = .file(roots) }
         let tls: PostgresClient.Configuration.TLS
         switch settings.tls {
         case .disable: tls = .disable
-        case .prefer: tls = .prefer(.makeClientConfiguration())
-        case .require: tls = .require(.makeClientConfiguration())
+        case .prefer: tls = .prefer(encryptOnly)
+        case .require: tls = .require(encryptOnly)
+        case .verifyCA:
+            verifying.certificateVerification = .noHostnameVerification
+            tls = .require(verifying)
+        case .verifyFull: tls = .require(verifying)
         }
         var config = PostgresClient.Configuration(
             host: settings.host, port: settings.port, username: settings.username, password: settings.password,
