@@ -110,14 +110,17 @@ final class ProvisionLabTests: XCTestCase {
 
         let key = try XCTUnwrap((lab.vars["detection_service_api_keys"] as? [String])?.first)
         let before = try runCount(db)
-        let body = #"{"values": [1, 1.2, 0.9, 1.1, 1, 1.05, 0.95, 42, 1, 1.1], "method": "zscore"}"#
+        let days = (1...10).map { "\"2024-05-\(String(format: "%02d", $0))\"" }.joined(separator: ", ")
+        let body = #"{"timestamps": [\#(days)], "values": [1, 1.2, 0.9, 1.1, 1, 1.05, 0.95, 42, 1, 1.1], "method": "zscore"}"#
         let detect = try Run.program(
             "/usr/bin/curl",
             [
                 "-sk", "--max-time", "20", "-w", "\n%{http_code}", "-H", "Content-Type: application/json",
                 "-H", "X-API-Key: \(key)", "--data-binary", "@-", "https://\(lb)/api/v1/detect",
             ], stdin: body)
-        XCTAssertTrue(detect.stdout.hasSuffix("\n200"), detect.stdout + detect.stderr)
+        // 201 Created: the run is stored.
+        XCTAssertTrue(detect.stdout.hasSuffix("\n201"), detect.stdout + detect.stderr)
+        XCTAssertTrue(detect.stdout.contains(#""index":7"#), "the spike is found\n\(detect.stdout)")
         XCTAssertEqual(try runCount(db), before + 1, "the run is a row in PostgreSQL on db1")
         let refused = try Run.program(
             "/usr/bin/curl", ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://\(lb)/api/v1/detections"])
@@ -126,7 +129,7 @@ final class ProvisionLabTests: XCTestCase {
 
     func runCount(_ db: String) throws -> Int {
         let run = try lab.ssh(
-            "root", db, "runuser -u postgres -- psql -X -At -d detection -c 'SELECT count(*) FROM detection_runs'")
+            "root", db, "cd /tmp && runuser -u postgres -- psql -X -At -d detection -c 'SELECT count(*) FROM detection_runs'")
         XCTAssertEqual(run.status, 0, run.stderr)
         return Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }

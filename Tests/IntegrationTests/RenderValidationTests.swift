@@ -50,6 +50,9 @@ final class RenderValidationTests: XCTestCase {
                 lb1: {}
           vars:
             detection_service_db_password: lab-password
+            detection_service_api_keys:
+              - lab-key-0123456789
+              - "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
 
         """
 
@@ -119,6 +122,16 @@ final class RenderValidationTests: XCTestCase {
         XCTAssertTrue(try read(out, "systemd/detection-service.env")
             .contains("DATABASE_URL=postgres://detection:lab-password@10.213.0.15:5432/detection\n"))
         XCTAssertTrue(try read(out, "systemd/detection-backup.sh").contains("remote=detection-backup@10.213.0.16\n"))
+        // Keys reach the hosts as digests only; a digest given as such passes unchanged.
+        XCTAssertEqual(
+            try read(out, "systemd/detection-service.api-keys"),
+            "sha256:\(try sha256Hex("lab-key-0123456789"))\n"
+                + "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae\n")
+    }
+
+    func sha256Hex(_ text: String) throws -> String {
+        let run = try Run.program("/usr/bin/sha256sum", [], stdin: text)
+        return String(run.stdout.prefix(64))
     }
 
     func testProductionInventoryRendersValidConfiguration() throws {
