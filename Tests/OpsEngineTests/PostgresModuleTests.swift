@@ -29,11 +29,10 @@ final class PostgresModuleTests: XCTestCase {
     }
 
     /// One task as the postgres OS user, with the test server's socket and port.
-    func task(_ name: String, _ module: String, _ args: String, register: String? = nil, become: Bool = true) -> String {
+    func task(_ name: String, _ module: String, _ args: String, become: Bool = true) -> String {
         var t = "- name: \(name)\n"
         if become { t += "  become: true\n  become_user: postgres\n" }
         t += "  \(module): {\(args), login_unix_socket: \(pg.directory), port: \(pg.port)}\n"
-        if let register { t += "  register: \(register)\n" }
         return t
     }
 
@@ -62,7 +61,8 @@ final class PostgresModuleTests: XCTestCase {
         XCTAssertEqual(
             queries(u),
             [
-                "CREATE USER \"alice\" WITH ENCRYPTED PASSWORD '********' CONNECTION LIMIT 5 LOGIN NOSUPERUSER CREATEDB",
+                "CREATE USER \"alice\" WITH ENCRYPTED PASSWORD '********' CONNECTION LIMIT 5 "
+                    + "LOGIN NOSUPERUSER CREATEDB",
                 "COMMENT ON ROLE \"alice\" IS 'App role'",
             ])
         XCTAssertEqual(
@@ -70,7 +70,8 @@ final class PostgresModuleTests: XCTestCase {
             "t|f|t|5")
         XCTAssertEqual(try pg.sql("SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = 'alice'"),
             "App role")
-        XCTAssertTrue(try pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'").hasPrefix("SCRAM-SHA-256$4096:"))
+        let stored = try pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'")
+        XCTAssertTrue(stored.hasPrefix("SCRAM-SHA-256$4096:"), stored)
         XCTAssertTrue(pg.canLogin("alice", password: password), "the password the module set does not log in")
         XCTAssertFalse(pg.canLogin("alice", password: "wrong"))
         // The plaintext never reaches the server (its statement log) nor the task's result.
@@ -100,7 +101,8 @@ final class PostgresModuleTests: XCTestCase {
         try pg.sql("SET password_encryption = 'md5'; ALTER ROLE alice PASSWORD 'md5-side'")
         XCTAssertTrue(try pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'").hasPrefix("md5"))
         XCTAssertEqual(try s.run(task("u", "postgresql_user", "name: alice, password: md5-side")).task("u").status, .ok)
-        XCTAssertEqual(try s.run(task("u", "postgresql_user", "name: alice, password: other")).task("u").status, .changed)
+        let other = try s.run(task("u", "postgresql_user", "name: alice, password: other"))
+        XCTAssertEqual(other.task("u").status, .changed)
 
         // Flags alone, then no password at all.
         let flags = task("u", "postgresql_user", "name: alice, role_attr_flags: NOCREATEDB")
@@ -191,7 +193,10 @@ final class PostgresModuleTests: XCTestCase {
         XCTAssertEqual(d.string("db"), "appdb")
         XCTAssertEqual(
             queries(d, "executed_commands"),
-            ["CREATE DATABASE \"appdb\" OWNER \"appowner\" TEMPLATE \"template0\" ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"])
+            [
+                "CREATE DATABASE \"appdb\" OWNER \"appowner\" TEMPLATE \"template0\" ENCODING 'UTF8' "
+                    + "LC_COLLATE 'C' LC_CTYPE 'C'"
+            ])
         XCTAssertEqual(
             try pg.sql(
                 "SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype "
@@ -208,7 +213,8 @@ final class PostgresModuleTests: XCTestCase {
         XCTAssertEqual(
             queries(moved.task("db"), "executed_commands"),
             ["ALTER DATABASE \"appdb\" OWNER TO \"postgres\"", "COMMENT ON DATABASE \"appdb\" IS 'Main db'"])
-        XCTAssertEqual(try pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'appdb'"), "postgres")
+        XCTAssertEqual(
+            try pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'appdb'"), "postgres")
         XCTAssertEqual(try s.run(owner).task("db").status, .ok)
 
         let collate = try s.run(task("db", "postgresql_db", "name: appdb, lc_collate: C.UTF-8"))
