@@ -124,6 +124,8 @@ final class AuthorizedKeyTests: XCTestCase {
         XCTAssertEqual(
             checkNobody.task("k").result.msg,
             "Either user must exist or you must provide full path to key file in check mode")
+        let url = try scratch.run(task("key: 'https://github.com/someone.keys'"))
+        XCTAssertTrue(url.task("k").result.msg?.contains("from a URL") ?? false, "\(url.failures)")
         let invalid = try scratch.run(task("key: 'not-a-key AAAA'"))
         XCTAssertEqual(invalid.task("k").result.msg, "invalid key specified: not-a-key AAAA")
         XCTAssertFalse(FileManager.default.fileExists(atPath: keyfile))
