@@ -111,16 +111,21 @@ final class AuthorizedKeyTests: XCTestCase {
         XCTAssertEqual(first.task("k").string("keyfile"), path)
         XCTAssertEqual(first.task("k").string("path"), path)
         XCTAssertEqual(shell("stat -c '%a %U' \(path)").1, "600 \(user)")
-        XCTAssertEqual(shell("stat -c %U \(scratch.path("etc/keys"))").1, "root", "manage_dir: false chowned the directory")
+        XCTAssertEqual(
+            shell("stat -c %U \(scratch.path("etc/keys"))").1, "root", "manage_dir: false chowned the directory")
         XCTAssertEqual(try scratch.run(t).task("k").status, .ok)
 
-        let nobody = try scratch.run("- name: k\n  authorized_key: {user: nosuchuser\(getpid()), key: '\(keys[0])'}")
-        XCTAssertEqual(nobody.task("k").result.msg, "Failed to lookup user nosuchuser\(getpid()): getpwnam(): name not found: 'nosuchuser\(getpid())'")
+        let missing = "nosuchuser\(getpid())"
+        let nobody = try scratch.run("- name: k\n  authorized_key: {user: \(missing), key: '\(keys[0])'}")
+        XCTAssertEqual(
+            nobody.task("k").result.msg, "Failed to lookup user \(missing): getpwnam(): name not found: '\(missing)'")
         let checkNobody = try scratch.run(
-            "- name: k\n  authorized_key: {user: nosuchuser\(getpid()), key: '\(keys[0])'}", check: true)
+            "- name: k\n  authorized_key: {user: \(missing), key: '\(keys[0])'}", check: true)
         XCTAssertEqual(
             checkNobody.task("k").result.msg,
             "Either user must exist or you must provide full path to key file in check mode")
+        let url = try scratch.run(task("key: 'https://github.com/someone.keys'"))
+        XCTAssertTrue(url.task("k").result.msg?.contains("from a URL") ?? false, "\(url.failures)")
         let invalid = try scratch.run(task("key: 'not-a-key AAAA'"))
         XCTAssertEqual(invalid.task("k").result.msg, "invalid key specified: not-a-key AAAA")
         XCTAssertFalse(FileManager.default.fileExists(atPath: keyfile))

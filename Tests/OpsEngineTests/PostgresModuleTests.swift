@@ -29,11 +29,10 @@ final class PostgresModuleTests: XCTestCase {
     }
 
     /// One task as the postgres OS user, with the test server's socket and port.
-    func task(_ name: String, _ module: String, _ args: String, register: String? = nil, become: Bool = true) -> String {
+    func task(_ name: String, _ module: String, _ args: String, become: Bool = true) -> String {
         var t = "- name: \(name)\n"
         if become { t += "  become: true\n  become_user: postgres\n" }
         t += "  \(module): {\(args), login_unix_socket: \(pg.directory), port: \(pg.port)}\n"
-        if let register { t += "  register: \(register)\n" }
         return t
     }
 
@@ -62,7 +61,8 @@ final class PostgresModuleTests: XCTestCase {
         XCTAssertEqual(
             queries(u),
             [
-                "CREATE USER \"alice\" WITH ENCRYPTED PASSWORD '********' CONNECTION LIMIT 5 LOGIN NOSUPERUSER CREATEDB",
+                "CREATE USER \"alice\" WITH ENCRYPTED PASSWORD '********' CONNECTION LIMIT 5 "
+                    + "LOGIN NOSUPERUSER CREATEDB",
                 "COMMENT ON ROLE \"alice\" IS 'App role'",
             ])
         XCTAssertEqual(
@@ -70,7 +70,8 @@ final class PostgresModuleTests: XCTestCase {
             "t|f|t|5")
         XCTAssertEqual(try pg.sql("SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = 'alice'"),
             "App role")
-        XCTAssertTrue(try pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'").hasPrefix("SCRAM-SHA-256$4096:"))
+        let stored = try pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'")
+        XCTAssertTrue(stored.hasPrefix("SCRAM-SHA-256$4096:"), stored)
         XCTAssertTrue(pg.canLogin("alice", password: password), "the password the module set does not log in")
         XCTAssertFalse(pg.canLogin("alice", password: "wrong"))
         // The plaintext never reaches the server (its statement log) nor the task's result.
@@ -100,7 +101,8 @@ final class PostgresModuleTests: XCTestCase {
         try pg.sql("SET password_encryption = 'md5'; ALTER ROLE alice PASSWORD 'md5-side'")
         XCTAssertTrue(try pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = 'alice'").hasPrefix("md5"))
         XCTAssertEqual(try s.run(task("u", "postgresql_user", "name: alice, password: md5-side")).task("u").status, .ok)
-        XCTAssertEqual(try s.run(task("u", "postgresql_user", "name: alice, password: other")).task("u").status, .changed)
+        let other = try s.run(task("u", "postgresql_user", "name: alice, password: other"))
+        XCTAssertEqual(other.task("u").status, .changed)
 
         // Flags alone, then no password at all.
         let flags = task("u", "postgresql_user", "name: alice, role_attr_flags: NOCREATEDB")
@@ -137,6 +139,14 @@ final class PostgresModuleTests: XCTestCase {
             ["CREATE USER \"we'ird \"\"user\"\"\" VALID UNTIL '2031-01-01 00:00:00+00' NOLOGIN"])
         XCTAssertEqual(try pg.sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'we''ird \"user\"'"), "f")
         XCTAssertEqual(try s.run(odd).task("u").status, .ok)
+        // A backslash makes an E'' literal.
+        let backslash = task("u", "postgresql_user", #"name: "we'ird \"user\"", comment: 'C:\temp ''x'''"#)
+        let commented = try s.run(backslash)
+        XCTAssertEqual(queries(commented.task("u")), [#"COMMENT ON ROLE "we'ird ""user""" IS E'C:\\temp ''x'''"#])
+        XCTAssertEqual(
+            try pg.sql("SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname LIKE 'we%'"),
+            #"C:\temp 'x'"#)
+        XCTAssertEqual(try s.run(backslash).task("u").status, .ok)
         let later = task("u", "postgresql_user", "name: \"we'ird \\\"user\\\"\", expires: infinity")
         XCTAssertEqual(try s.run(later).task("u").status, .changed)
         XCTAssertEqual(try s.run(later).task("u").status, .ok)
@@ -157,6 +167,13 @@ final class PostgresModuleTests: XCTestCase {
         XCTAssertTrue(conflict.task("u").result.msg?.contains("both LOGIN and NOLOGIN") ?? false)
         let long = try s.run(task("u", "postgresql_user", "name: \(String(repeating: "x", count: 64))"))
         XCTAssertTrue(long.task("u").result.msg?.contains("63 bytes") ?? false, "\(long.failures)")
+        let nul = try s.run(task("u", "postgresql_user", #"name: "bo\0b""#))
+        XCTAssertTrue(nul.task("u").result.msg?.contains("NUL byte") ?? false, "\(nul.failures)")
+        let plain = try s.run(task("u", "postgresql_user", "name: bob, password: x, encrypted: false"))
+        XCTAssertTrue(plain.task("u").result.msg?.contains("encrypted=false is not supported") ?? false)
+        let port = try s.run(
+            task("u", "postgresql_user", "name: bob").replacingOccurrences(of: "port: \(pg.port)", with: "port: 70000"))
+        XCTAssertTrue(port.task("u").result.msg?.contains("70000 is not a TCP port") ?? false, "\(port.failures)")
         let badDate = try s.run(task("u", "postgresql_user", "name: bob, expires: someday"))
         XCTAssertEqual(badDate.task("u").status, .failed)
         XCTAssertTrue(badDate.task("u").result.msg?.contains("invalid input syntax") ?? false, "\(badDate.failures)")
@@ -191,7 +208,10 @@ final class PostgresModuleTests: XCTestCase {
         XCTAssertEqual(d.string("db"), "appdb")
         XCTAssertEqual(
             queries(d, "executed_commands"),
-            ["CREATE DATABASE \"appdb\" OWNER \"appowner\" TEMPLATE \"template0\" ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"])
+            [
+                "CREATE DATABASE \"appdb\" OWNER \"appowner\" TEMPLATE \"template0\" ENCODING 'UTF8' "
+                    + "LC_COLLATE 'C' LC_CTYPE 'C'"
+            ])
         XCTAssertEqual(
             try pg.sql(
                 "SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype "
@@ -208,7 +228,8 @@ final class PostgresModuleTests: XCTestCase {
         XCTAssertEqual(
             queries(moved.task("db"), "executed_commands"),
             ["ALTER DATABASE \"appdb\" OWNER TO \"postgres\"", "COMMENT ON DATABASE \"appdb\" IS 'Main db'"])
-        XCTAssertEqual(try pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'appdb'"), "postgres")
+        XCTAssertEqual(
+            try pg.sql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'appdb'"), "postgres")
         XCTAssertEqual(try s.run(owner).task("db").status, .ok)
 
         let collate = try s.run(task("db", "postgresql_db", "name: appdb, lc_collate: C.UTF-8"))
@@ -217,9 +238,22 @@ final class PostgresModuleTests: XCTestCase {
         let encoding = try s.run(task("db", "postgresql_db", "name: appdb, encoding: SQL_ASCII"))
         XCTAssertEqual(
             encoding.task("db").result.msg, "Changing database encoding is not supported. Current encoding: UTF8")
+        let ctype = try s.run(task("db", "postgresql_db", "name: appdb, lc_ctype: C.UTF-8"))
+        XCTAssertEqual(ctype.task("db").result.msg, "Changing LC_CTYPE is not supported.Current LC_CTYPE: C")
         let dump = s.loadError(task("db", "postgresql_db", "name: appdb, state: dump"))
         XCTAssertTrue(dump.contains("state must be one of absent, present"), dump)
         XCTAssertTrue(s.loadError(task("db", "postgresql_db", "owner: x")).contains("needs the argument \"name\""))
+
+        // A role that owns something cannot be dropped: a failure, or with fail_on_user: no, ok.
+        try pg.sql("ALTER DATABASE appdb OWNER TO appowner")
+        let busy = try s.run(task("owner", "postgresql_user", "name: appowner, state: absent"))
+        let busyMsg = busy.task("owner").result.msg ?? ""
+        XCTAssertTrue(busyMsg.hasPrefix("Unable to remove user \"appowner\""), busyMsg)
+        XCTAssertTrue(busyMsg.contains("cannot be dropped because some objects depend on it"), busyMsg)
+        let tolerated = try s.run(task("owner", "postgresql_user", "name: appowner, state: absent, fail_on_user: no"))
+        XCTAssertEqual(tolerated.task("owner").status, .ok, "\(tolerated.failures)")
+        XCTAssertEqual(tolerated.task("owner").value("user_removed")?.boolValue, false)
+        XCTAssertEqual(try pg.sql("SELECT count(*) FROM pg_roles WHERE rolname = 'appowner'"), "1")
 
         let absent = task("db", "postgresql_db", "name: appdb, state: absent")
         XCTAssertEqual(try s.run(absent, check: true).task("db").status, .changed)

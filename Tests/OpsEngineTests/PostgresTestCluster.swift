@@ -45,7 +45,7 @@ final class PostgresTestCluster {
     }
 
     func stop() {
-        try? asPostgres("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
+        _ = try? asPostgres("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -53,8 +53,9 @@ final class PostgresTestCluster {
     @discardableResult
     func sql(_ statement: String, database: String = "postgres") throws -> String {
         try asPostgres(
-            "psql", ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", "\(port)", "-U", "postgres",
-                     "-d", database, "-c", statement]
+            "psql",
+            ["-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", directory, "-p", "\(port)", "-U", "postgres",
+             "-d", database, "-c", statement]
         ).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -70,8 +71,12 @@ final class PostgresTestCluster {
 
     var serverLog: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
 
+    /// From `/`: the test's working directory may be closed to the postgres user.
+    @discardableResult
     private func asPostgres(_ tool: String, _ args: [String]) throws -> String {
-        try Self.spawn("/usr/sbin/runuser", ["-u", "postgres", "--", "\(bin)/\(tool)"] + args)
+        try Self.spawn(
+            "/usr/sbin/runuser",
+            ["-u", "postgres", "--", "/bin/sh", "-c", "cd / && exec \"$0\" \"$@\"", "\(bin)/\(tool)"] + args)
     }
 
     /// posix_spawn + waitpid: Foundation's Process waits for every holder of its pipes, and the
@@ -86,8 +91,6 @@ final class PostgresTestCluster {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // cwd must be readable by postgres for pg_ctl and psql.
-        posix_spawn_file_actions_addchdir_np(&actions, "/")
         let argv = ([executable] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -111,7 +114,9 @@ final class PostgresTestCluster {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+            }
         }
         guard ok else { throw ClusterError("bind() failed") }
         return Int(UInt16(bigEndian: addr.sin_port))

@@ -34,7 +34,7 @@ enum AuthorizedKeyModule: Module {
         if key.hasPrefix("http") {
             throw ModuleError(
                 "\(module): fetching keys from a URL (\(key)) is not supported; give the key text itself "
-                    + "(e.g. key: \"{{ lookup('file', 'files/id_ed25519.pub') }}\")")
+                    + "(e.g. from a variable: key: \"{{ deploy_public_key }}\")")
         }
         var wanted: [AuthorizedKeys.Entry] = []
         let lines = key.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("#") }

@@ -51,7 +51,10 @@ struct AuthorizedKeys {
     /// what comes before it is options, what comes after the blob is the comment. nil: not a key.
     static func parse(_ text: String, rank: Int) -> Entry? {
         let line = text.replacingOccurrences(of: "\\#", with: "#")
-        let words = line.split(whereSeparator: { " \t\r\n".contains($0) }).map(String.init)
+        // Character by character: "\r\n" is one Character, and `\.isWhitespace` would also split at
+        // Unicode spaces, which Python's shlex keeps inside words.
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+            .map(String.init)
         if words.first == "#" { return Entry(id: line, type: nil, rank: rank, line: line) }
         guard let i = words.firstIndex(where: { keyTypes.contains($0) }), i + 1 < words.count else { return nil }
         return Entry(
