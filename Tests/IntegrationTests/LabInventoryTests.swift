@@ -11,7 +11,8 @@ final class LabInventoryTests: XCTestCase {
         let topology = try LabTopology(hostList: "lb1,app1,app2,web1")
         let inventory = LabInventory(
             hosts: topology.hosts, privateKeyPath: "/x/id_ed25519", knownHostsPath: "/x/known_hosts",
-            sudoUser: "ops", sudoPassword: "secret")
+            sudoUser: "ops", sudoPassword: "secret", databasePassword: "db", apiKey: "key",
+            controlAddress: "10.213.0.1")
         let root = try XCTUnwrap(try Yams.load(yaml: inventory.hostsYAML) as? [String: Any])
         let all = try XCTUnwrap(root["all"] as? [String: Any])
         let hosts = try XCTUnwrap(all["hosts"] as? [String: [String: String]])
