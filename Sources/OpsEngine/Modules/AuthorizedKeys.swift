@@ -38,7 +38,8 @@ struct AuthorizedKeys {
         var rank = 0
         var rest = Substring(content)
         while !rest.isEmpty {
-            let end = rest.firstIndex(of: "\n").map { rest.index(after: $0) } ?? rest.endIndex
+            // Python's splitlines(True): any line break ("\r\n" is one Character) ends a line.
+            let end = rest.firstIndex(where: \.isNewline).map { rest.index(after: $0) } ?? rest.endIndex
             let line = String(rest[..<end])
             rest = rest[end...]
             let entry = Self.parse(line, rank: rank) ?? Entry(id: line, type: nil, rank: rank, line: line)
@@ -117,7 +118,7 @@ struct AuthorizedKeys {
     var text: String {
         let ordered = entries.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }
         return ordered.map { _, e -> String in
-            guard let type = e.type else { return e.line.hasSuffix("\n") ? e.line : e.line + "\n" }
+            guard let type = e.type else { return e.line.last?.isNewline == true ? e.line : e.line + "\n" }
             var s = ""
             if !e.options.isEmpty {
                 s = e.options.map { o in o.value.map { "\(o.name)=\($0)" } ?? o.name }.joined(separator: ",") + " "
