@@ -114,6 +114,39 @@ struct AuthorizedKeys {
 
     mutating func remove(_ id: String) { entries.removeAll { $0.id == id } }
 
+    /// `state: present` (Ansible's enforce_state): a key already there with the same type, options
+    /// and comment stays; one that differs is replaced and, like a new key, goes after the file's
+    /// lines in the order given; `exclusive` drops every other line. Returns whether anything changed.
+    mutating func add(_ keys: [Entry], exclusive: Bool) -> Bool {
+        var changed = false
+        let fileLines = entries.count
+        for new in keys {
+            if let found = entry(new.id) {
+                if found.sameKey(as: new) { continue }
+                remove(new.id)
+            }
+            var placed = new
+            placed.rank = fileLines + new.rank
+            set(placed)
+            changed = true
+        }
+        if exclusive {
+            let wanted = Set(keys.map(\.id))
+            for id in ids where !wanted.contains(id) {
+                remove(id)
+                changed = true
+            }
+        }
+        return changed
+    }
+
+    /// `state: absent`: the keys with these blobs go, whatever their options or comment.
+    mutating func remove(_ keys: [Entry]) -> Bool {
+        let before = entries.count
+        for key in keys { remove(key.id) }
+        return entries.count != before
+    }
+
     /// The file's text: key lines rewritten in one form, kept lines as they were.
     var text: String {
         let ordered = entries.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }
