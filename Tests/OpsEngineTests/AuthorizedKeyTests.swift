@@ -1,5 +1,6 @@
 import Foundation
 import Jinja
+@testable import OpsEngine
 import XCTest
 
 /// authorized_key on this machine: a real account made for the test (removed afterwards), real
@@ -103,6 +104,22 @@ final class AuthorizedKeyTests: XCTestCase {
         XCTAssertEqual(try scratch.run(exclusive).task("k").status, .ok)
     }
 
+    func testFileParsingAsAnsible() throws {
+        // CRLF lines, options with quoted commas, a comment line, a line that is not a key, and a
+        // blank line: keys are recognised by their blob, everything else is kept in place.
+        let text = "# admins\r\ncommand=\"echo a,b\",no-pty \(keys[0])\r\n\ngarbage line\n\(keys[1])\n"
+        let file = AuthorizedKeys(parsing: text)
+        XCTAssertEqual(file.entries.count, 5)
+        let first = try XCTUnwrap(file.entry(blob(0)))
+        XCTAssertEqual(first.type, "ssh-ed25519")
+        XCTAssertEqual(first.comment, "key0@test")
+        XCTAssertEqual(first.options.map(\.name), ["command", "no-pty"])
+        XCTAssertEqual(first.options.first?.value, "\"echo a,b\"")
+        XCTAssertEqual(
+            file.text, "# admins\r\ncommand=\"echo a,b\",no-pty \(keys[0])\n\ngarbage line\n\(keys[1])\n")
+        XCTAssertNil(AuthorizedKeys.parse("ssh-ed25519", rank: 0), "a type without a blob is not a key")
+    }
+
     func testPathWithoutManagedDirectoryAndBadInput() throws {
         let path = scratch.path("etc/keys/\(user)")
         let t = task("key: '\(keys[0])', path: \(path), manage_dir: false")
@@ -116,7 +133,7 @@ final class AuthorizedKeyTests: XCTestCase {
         XCTAssertEqual(try scratch.run(t).task("k").status, .ok)
 
         let missing = "nosuchuser\(getpid())"
-        let nobody = try scratch.run("- name: k\n  authorized_key: {user: \(missing), key: '\(keys[0])'}")
+        let nobody = try scratch.run("- name: k\n  ansible.posix.authorized_key: {user: \(missing), key: '\(keys[0])'}")
         XCTAssertEqual(
             nobody.task("k").result.msg, "Failed to lookup user \(missing): getpwnam(): name not found: '\(missing)'")
         let checkNobody = try scratch.run(

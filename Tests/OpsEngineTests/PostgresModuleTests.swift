@@ -266,6 +266,24 @@ final class PostgresModuleTests: XCTestCase {
         _ = try s.run(task("owner", "postgresql_user", "name: appowner, state: absent"))
     }
 
+    func testMD5PasswordEncryption() throws {
+        // A server still set to md5 gets md5 verifiers, computed here as PostgreSQL would.
+        try pg.sql("ALTER SYSTEM SET password_encryption = 'md5'")
+        try pg.sql("SELECT pg_reload_conf()")
+        defer {
+            _ = try? pg.sql("ALTER SYSTEM RESET password_encryption")
+            _ = try? pg.sql("SELECT pg_reload_conf()")
+            _ = try? pg.sql("DROP ROLE IF EXISTS md5user")
+        }
+        let s = try Scratch()
+        let create = task("u", "postgresql_user", "name: md5user, password: pw-md5")
+        XCTAssertEqual(try s.run(create).task("u").status, .changed)
+        XCTAssertEqual(
+            try pg.sql("SELECT rolpassword = 'md5' || md5('pw-md5' || 'md5user') FROM pg_authid WHERE rolname = 'md5user'"),
+            "t")
+        XCTAssertEqual(try s.run(create).task("u").status, .ok)
+    }
+
     func testScramVerifierMatchesPostgres() throws {
         // The server's own verifier for a password, recomputed here from its salt and iteration count.
         try pg.sql("CREATE ROLE scram_probe PASSWORD 'pencil'")

@@ -74,30 +74,7 @@ enum AuthorizedKeyModule: Module {
             ?? ""
 
         var keys = AuthorizedKeys(parsing: before)
-        var changed = false
-        let existingCount = keys.entries.count
-        var keep: Set<String> = []
-        for new in wanted {
-            let found = keys.entry(new.id)
-            if state == "present" {
-                keep.insert(new.id)
-                if let found, found.sameKey(as: new) { continue }
-                if found != nil { keys.remove(new.id) }
-                var placed = new
-                placed.rank = existingCount + new.rank
-                keys.set(placed)
-                changed = true
-            } else if found != nil {
-                keys.remove(new.id)
-                changed = true
-            }
-        }
-        if state == "present" && exclusive {
-            for id in keys.ids where !keep.contains(id) {
-                keys.remove(id)
-                changed = true
-            }
-        }
+        let changed = state == "present" ? keys.add(wanted, exclusive: exclusive) : keys.remove(wanted)
         let after = keys.text
 
         var result = ModuleResult(changed: changed)

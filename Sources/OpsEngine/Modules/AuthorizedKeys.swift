@@ -38,7 +38,8 @@ struct AuthorizedKeys {
         var rank = 0
         var rest = Substring(content)
         while !rest.isEmpty {
-            let end = rest.firstIndex(of: "\n").map { rest.index(after: $0) } ?? rest.endIndex
+            // Python's splitlines(True): any line break ("\r\n" is one Character) ends a line.
+            let end = rest.firstIndex(where: \.isNewline).map { rest.index(after: $0) } ?? rest.endIndex
             let line = String(rest[..<end])
             rest = rest[end...]
             let entry = Self.parse(line, rank: rank) ?? Entry(id: line, type: nil, rank: rank, line: line)
@@ -113,11 +114,44 @@ struct AuthorizedKeys {
 
     mutating func remove(_ id: String) { entries.removeAll { $0.id == id } }
 
+    /// `state: present` (Ansible's enforce_state): a key already there with the same type, options
+    /// and comment stays; one that differs is replaced and, like a new key, goes after the file's
+    /// lines in the order given; `exclusive` drops every other line. Returns whether anything changed.
+    mutating func add(_ keys: [Entry], exclusive: Bool) -> Bool {
+        var changed = false
+        let fileLines = entries.count
+        for new in keys {
+            if let found = entry(new.id) {
+                if found.sameKey(as: new) { continue }
+                remove(new.id)
+            }
+            var placed = new
+            placed.rank = fileLines + new.rank
+            set(placed)
+            changed = true
+        }
+        if exclusive {
+            let wanted = Set(keys.map(\.id))
+            for id in ids where !wanted.contains(id) {
+                remove(id)
+                changed = true
+            }
+        }
+        return changed
+    }
+
+    /// `state: absent`: the keys with these blobs go, whatever their options or comment.
+    mutating func remove(_ keys: [Entry]) -> Bool {
+        let before = entries.count
+        for key in keys { remove(key.id) }
+        return entries.count != before
+    }
+
     /// The file's text: key lines rewritten in one form, kept lines as they were.
     var text: String {
         let ordered = entries.enumerated().sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }
         return ordered.map { _, e -> String in
-            guard let type = e.type else { return e.line.hasSuffix("\n") ? e.line : e.line + "\n" }
+            guard let type = e.type else { return e.line.last?.isNewline == true ? e.line : e.line + "\n" }
             var s = ""
             if !e.options.isEmpty {
                 s = e.options.map { o in o.value.map { "\(o.name)=\($0)" } ?? o.name }.joined(separator: ",") + " "
