@@ -305,4 +305,34 @@ final class PlaybookSemanticsTests: XCTestCase {
         }
         XCTAssertNil(fleet.read("ran"))
     }
+
+    /// Ansible's playbook executor: a failed host sits out the later plays; a play whose whole
+    /// batch failed ends the run.
+    func testFailedHostsSitOutLaterPlaysAndAFullyFailedPlayEndsTheRun() throws {
+        let pb = """
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - fail: msg=down
+                  when: inventory_hostname == 'h1'
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - copy: dest={{ work }}/{{ inventory_hostname }}.second content=x
+            - hosts: h2
+              gather_facts: false
+              tasks:
+                - fail: msg=whole-batch
+            - hosts: all
+              gather_facts: false
+              tasks:
+                - copy: dest={{ work }}/{{ inventory_hostname }}.fourth content=x
+            """
+        let (code, _) = try fleet.play(pb)
+        XCTAssertEqual(code, 2)
+        XCTAssertNil(fleet.read("h1.second"), "h1 failed in the first play")
+        XCTAssertEqual(fleet.read("h2.second"), "x")
+        XCTAssertEqual(fleet.read("h3.second"), "x")
+        XCTAssertNil(fleet.read("h3.fourth"), "the third play failed on its whole batch: the run ends")
+    }
 }

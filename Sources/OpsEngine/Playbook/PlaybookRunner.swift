@@ -73,7 +73,8 @@ public final class PlaybookRunner {
             let allowed = Set(try HostPattern(limit).hosts(in: inventory))
             selected = selected.filter { allowed.contains($0) }
         }
-        return selected.filter { !(hosts[$0]?.unreachable ?? true) }
+        // As Ansible: a host that failed or was unreachable is out for the rest of the run.
+        return selected.filter { hosts[$0].map { !$0.unreachable && !$0.failed } ?? false }
     }
 
     /// Ansible's implicit localhost: `hosts: localhost` runs on the control node when the
@@ -100,14 +101,14 @@ public final class PlaybookRunner {
             events.warning("no hosts matched \"\(play.hosts)\"\(options.limit.map { " with --limit \($0)" } ?? "")")
             return false
         }
-        for h in selected {
-            hosts[h]!.failed = false
-            hosts[h]!.ended = false
-        }
+        for h in selected { hosts[h]!.ended = false }
         let context = try PlayContext(play: play, runner: self)
         for batch in play.batches(of: selected) {
             let outcome = try runBatch(batch, context)
-            if outcome == .abortPlay { return play.keywords.anyErrorsFatal == true }
+            // Ansible's playbook executor: any_errors_fatal, max_fail_percentage, or a batch where
+            // every host failed ends the whole run, not just this play.
+            if outcome == .abortPlay { return true }
+            if batch.allSatisfy({ hosts[$0]!.failed || hosts[$0]!.unreachable }) { return true }
         }
         return false
     }
