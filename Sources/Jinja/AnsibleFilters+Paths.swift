@@ -110,3 +110,9 @@ extension AnsibleFilters {
         return (drive + head, tail)
     }
 }
+
+/// Python's `posixpath` helpers for the playbook engine's control-node filters.
+public enum PosixPath {
+    /// `posixpath.normpath`.
+    public static func normpath(_ path: String) -> String { AnsibleFilters.normpath(path) }
+}

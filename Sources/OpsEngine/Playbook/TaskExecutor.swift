@@ -25,7 +25,9 @@ struct TaskExecutor {
     }
 
     func run() -> HostResult {
-        let scope = play.scope(for: host, taskVars: PlaybookValues.dict(keywords.vars))
+        var taskVars = PlaybookValues.dict(keywords.vars)
+        taskVars["ansible_search_path"] = Lookups.searchPath(for: task)
+        let scope = play.scope(for: host, taskVars: taskVars)
         do {
             if let loopNode = task.loop { return try runLoop(loopNode, scope) }
             if !(try runner.conditionsHold(keywords.when, scope)) { return skip(scope) }
