@@ -76,9 +76,12 @@ extension Lookups {
             if o.get("files") != nil || o.get("paths") != nil {
                 add(files: try split(o.get("files"), ",;"), paths: try split(o.get("paths"), ",:;"))
             }
+            // As a lookup, first_found looks in the search path itself; as `with_first_found`, in the
+            // folder the task's module implies (templates/, vars/, files/).
+            let subdir = try o.string(99, "_subdir")
             var looked: [String] = []
             for name in candidates {
-                let (found, where_) = try find(name, in: "files", ctx)
+                let (found, where_) = try find(name, in: subdir, ctx)
                 if let found { return [.string(ControlNode.absolute(found))] }
                 looked += where_
             }

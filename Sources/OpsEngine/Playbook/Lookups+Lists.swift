@@ -42,19 +42,7 @@ extension Lookups {
             let n = lists.map(\.count).max() ?? 0
             return (0..<n).map { i in .list(flattenOnce(lists.map { i < $0.count ? $0[i] : .none })) }
         }
-        p["subelements"] = { terms, _, ctx in
-            guard terms.count == 2 || terms.count == 3 else {
-                throw TemplateError(.runtime, "subelements takes a list, a key, and optionally {skip_missing: true}")
-            }
-            var named: [(String, Value)] = []
-            if terms.count == 3 {
-                guard let flags = terms[2].dictValue else {
-                    throw TemplateError(.type, "subelements: the third term must be a mapping like {skip_missing: true}")
-                }
-                if let s = flags["skip_missing"] { named.append(("skip_missing", s)) }
-            }
-            return try ctx.filter("subelements", terms[0], Arguments([terms[1]], named: named)).listValue ?? []
-        }
+        p["subelements"] = { terms, _, _ in try subelements(terms) }
         p["vars"] = { terms, o, ctx in
             try strings(terms, "vars").map { name in
                 let v = try ctx.variable(name)
@@ -70,6 +58,62 @@ extension Lookups {
         }
         return p
     }()
+
+    /// Ansible's `subelements` lookup: (element, item) for each item of the list at the dotted key.
+    /// As Ansible, the element comes without that list (the lookup pops it).
+    static func subelements(_ terms: [Value]) throws -> [Value] {
+        let usage = "subelements takes a list (or dict), a key, and optionally {skip_missing: true}"
+        guard terms.count == 2 || terms.count == 3, case .string(let path) = terms[1] else {
+            throw TemplateError(.runtime, usage)
+        }
+        let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let elements: [Value]
+        switch terms[0] {
+        case .list(let l): elements = l
+        case .dict(let d):
+            if let s = d["skipped"], try s.truthy() { return [] }
+            elements = d.pairs.map(\.1)
+        default: throw TemplateError(.type, usage)
+        }
+        var skipMissing = false
+        if terms.count == 3 {
+            guard let flags = terms[2].dictValue else { throw TemplateError(.type, usage) }
+            skipMissing = try flags["skip_missing"].map { try $0.truthy() } ?? false
+        }
+        func pop(_ d: ValueDict, _ keys: ArraySlice<String>) throws -> (ValueDict, [Value])? {
+            let key = keys.first!
+            guard let v = d[key] else {
+                if skipMissing { return nil }
+                throw TemplateError(.runtime, "could not find '\(key)' key in iterated item \(try Value.dict(d).pythonString())")
+            }
+            var rest = ValueDict()
+            for (k, x) in d.pairs where k != .string(key) { rest[k] = x }
+            if keys.count == 1 {
+                guard case .list(let items) = v else {
+                    throw TemplateError(.type, "the key \(key) should point to a list, got '\(try v.pythonString())'")
+                }
+                return (rest, items)
+            }
+            guard let inner = v.dictValue else {
+                if skipMissing { return nil }
+                throw TemplateError(.type, "the key \(key) should point to a dictionary, got '\(try v.pythonString())'")
+            }
+            guard let (popped, items) = try pop(inner, keys.dropFirst()) else { return nil }
+            var out = d
+            out[key] = .dict(popped)
+            return (out, items)
+        }
+        var out: [Value] = []
+        for element in elements {
+            guard let d = element.dictValue else {
+                throw TemplateError(.type, "subelements expects dictionaries, got '\(try element.pythonString())'")
+            }
+            if let s = d["skipped"], try s.truthy() { continue }
+            guard let (rest, items) = try pop(d, keys[...]) else { continue }
+            for item in items { out.append(.tuple([.dict(rest), item])) }
+        }
+        return out
+    }
 
     static func flattenOnce(_ terms: [Value]) -> [Value] {
         terms.flatMap { term -> [Value] in

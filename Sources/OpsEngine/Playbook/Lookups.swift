@@ -91,15 +91,15 @@ enum Lookups {
 
     /// Ansible's `find_file_in_search_path`: for each search path, `path/subdir/name` then `path/name`,
     /// then the same under the playbook's directory. Returns the file, or nil and where it looked.
-    static func find(_ name: String, in subdir: String, _ ctx: CallContext) throws -> (String?, [String]) {
+    static func find(_ name: String, in subdir: String?, _ ctx: CallContext) throws -> (String?, [String]) {
         if name.hasPrefix("/") || name.hasPrefix("~") {
             let p = ControlNode.expandUser(name)
             return (FileManager.default.fileExists(atPath: p) ? p : nil, [p])
         }
         var candidates: [String] = []
-        let inSubdir = name.split(separator: "/").first.map(String.init) == subdir
+        let inSubdir = subdir == nil || name.split(separator: "/").first.map(String.init) == subdir
         for base in try searchPaths(ctx) + [try baseDirectory(ctx)] {
-            if !inSubdir { candidates.append(joinPath(joinPath(base, subdir), name)) }
+            if let subdir, !inSubdir { candidates.append(joinPath(joinPath(base, subdir), name)) }
             candidates.append(joinPath(base, name))
         }
         var seen = Set<String>()
