@@ -43,6 +43,9 @@ extension Lookups {
             return (0..<n).map { i in .list(flattenOnce(lists.map { i < $0.count ? $0[i] : .none })) }
         }
         p["subelements"] = { terms, _, _ in try subelements(terms) }
+        p["sequence"] = { terms, _, ctx in
+            try strings(terms, "sequence").flatMap { try sequence($0, ctx) }
+        }
         p["vars"] = { terms, o, ctx in
             try strings(terms, "vars").map { name in
                 let v = try ctx.variable(name)
@@ -113,6 +116,67 @@ extension Lookups {
             for item in items { out.append(.tuple([.dict(rest), item])) }
         }
         return out
+    }
+
+    /// `with_sequence`: `start=1 end=10 stride=2 format=web%02d`, `count=`, or `[start-]end[/stride][:format]`.
+    static func sequence(_ term: String, _ ctx: CallContext) throws -> [Value] {
+        func number(_ s: Substring) throws -> Int {
+            let t = s.lowercased()
+            let n = t.hasPrefix("0x") ? Int(t.dropFirst(2), radix: 16)
+                : t.hasPrefix("0o") ? Int(t.dropFirst(2), radix: 8)
+                : (t.count > 1 && t.hasPrefix("0")) ? Int(t.dropFirst(), radix: 8) : Int(t)
+            guard let n else { throw TemplateError(.runtime, "can't parse \(s) as a number in with_sequence") }
+            return n
+        }
+        var start = 1, stride = 1, format = "%d"
+        var end: Int?, count: Int?
+        let num = "([0-9]+|0x[0-9a-fA-F]+)"
+        let shortcut = try Regex("^(?:\(num)-)?\(num)(?:/\(num))?(?::(.+))?$")
+        if let m = term.wholeMatch(of: shortcut) {
+            let groups = m.output.map { $0.substring }
+            if let s = groups[1] { start = try number(s) }
+            end = try number(groups[2]!)
+            if let s = groups[3] { stride = try number(s) }
+            if let f = groups[4] { format = String(f) }
+        } else {
+            for pair in term.split(separator: " ", omittingEmptySubsequences: true) {
+                guard let eq = pair.firstIndex(of: "=") else {
+                    throw TemplateError(.runtime, "can't parse arg \(pair) in with_sequence (use key=value or start-end/stride:format)")
+                }
+                let key = pair[..<eq]
+                let value = pair[pair.index(after: eq)...]
+                switch key {
+                case "start": start = try number(value)
+                case "end": end = try number(value)
+                case "count": count = try number(value)
+                case "stride": stride = try number(value)
+                case "format": format = String(value)
+                default:
+                    var m = "unrecognized argument to with_sequence: \(key)"
+                    let keys = ["start", "end", "count", "stride", "format"]
+                    if let s = Suggestion.closest(to: String(key), in: keys) { m += " (did you mean \(s)?)" }
+                    throw TemplateError(.runtime, m)
+                }
+            }
+        }
+        switch (count, end) {
+        case (nil, nil): throw TemplateError(.runtime, "must specify count or end in with_sequence")
+        case (_?, _?): throw TemplateError(.runtime, "can't specify both count and end in with_sequence")
+        case (let c?, nil):
+            if c == 0 { return [] }
+            end = start + c * stride - 1
+        default: break
+        }
+        let last = end!
+        if stride > 0 && last < start { throw TemplateError(.runtime, "to count backwards make stride negative") }
+        if stride < 0 && last > start { throw TemplateError(.runtime, "to count forward don't make stride negative") }
+        if stride == 0 { return [] }
+        guard format.filter({ $0 == "%" }).count == 1 else {
+            throw TemplateError(.runtime, "bad formatting string: \(format)")
+        }
+        let numbers = Array(Swift.stride(from: start, through: last, by: stride))
+        guard numbers.count <= 100_000 else { throw TemplateError(.runtime, "with_sequence: more than 100000 items") }
+        return try numbers.map { try ctx.filter("format", .string(format), Arguments([.int($0)])) }
     }
 
     static func flattenOnce(_ terms: [Value]) -> [Value] {

@@ -36,10 +36,13 @@ enum Lookups {
         var wantlist = queried
         var errors = "strict"
         var named: [(String, Value)] = []
+        var terms = Array(a.positional.dropFirst())
         for (k, v) in a.named {
             switch k {
             case "wantlist": wantlist = try v.truthy()
             case "errors": errors = try v.pythonString()
+            // A `with_<lookup>` loop passes its terms as one list (Templar.loopItems).
+            case "_with_terms": if try v.truthy(), let l = terms.first?.listValue { terms = l }
             default: named.append((k, v))
             }
         }
@@ -48,7 +51,7 @@ enum Lookups {
         }
         let result: [Value]
         do {
-            result = try plugin(Array(a.positional.dropFirst()), Arguments([], named: named), ctx)
+            result = try plugin(terms, Arguments([], named: named), ctx)
         } catch let error as TemplateError {
             if errors != "strict" { return wantlist ? .list([]) : .none }
             if case .undefined = error.kind { throw error }

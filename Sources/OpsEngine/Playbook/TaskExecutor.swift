@@ -102,6 +102,7 @@ struct TaskExecutor {
 
     private func runLoop(_ loopNode: Node, _ scope: VariableScope) throws -> HostResult {
         var items = try runner.templar.template(Value(yaml: loopNode), scope, at: task.location)
+        if let lookup = task.loopLookup { items = try runner.templar.loopItems(lookup, terms: items, task, scope) }
         if case .string(let s) = items, !s.isEmpty {
             throw ModuleError("loop must be a list, got the string \"\(s)\" (did you mean \"{{ \(s) }}\"?)")
         }
