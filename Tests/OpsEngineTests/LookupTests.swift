@@ -103,7 +103,6 @@ final class LookupTests: XCTestCase {
         var scope = try Value(yaml: String(contentsOfFile: varsPath, encoding: .utf8)).dictValue ?? [:]
         scope["playbook_dir"] = .string(dir)
         var mismatches: [String] = []
-        FileManager.default.changeCurrentDirectoryPath(dir)
         for (name, source) in Self.cases {
             let want = expected[name] ?? [:]
             let got = Result { try templar.template(.string(source), scope).pythonString() }
