@@ -76,6 +76,9 @@ final class LookupTests: XCTestCase {
             + "{{ (playbook_dir ~ '/top.txt') is link }} {{ (playbook_dir ~ '/top.txt') is same_file(playbook_dir ~ '/./top.txt') }}"),
         ("path_filters", "{{ '~' | expanduser }} {{ '~/x' | expanduser }} {{ (playbook_dir ~ '/files/../top.txt') | realpath }} "
             + "{{ '$HOME/a ${HOME}/b $OPSCTL_SURELY_UNSET' | expandvars }} {{ '/a/b/c' | relpath('/a/d') }}"),
+        ("strftime", "{{ '%Y-%m-%d %H:%M:%S %a %j %%' | strftime(1700000000) }} "
+            + "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(1700000000.7, utc=True) }} {{ '%s' | strftime('86400', utc=true) }}"),
+        ("strftime_bad", "{{ '%Y' | strftime('soon') }}"),
         ("fileglob_filter", "{{ (playbook_dir ~ '/files/conf.d/*.conf') | fileglob | map('basename') | sort }}"),
     ]
 

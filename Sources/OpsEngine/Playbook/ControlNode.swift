@@ -18,6 +18,17 @@ enum ControlNode {
             return .string(relpath(try v.pythonString(), from: start))
         }
         f["fileglob"] = { v, _, _ in .list(glob(try v.pythonString()).filter(isFile).map { .string($0) }) }
+        f["strftime"] = { v, a, _ in
+            let seconds: Double
+            switch a.get(0, "second") {
+            case nil, .none?: seconds = Date().timeIntervalSince1970
+            case let s?:
+                guard let n = s.doubleValue ?? (s.stringValue.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) })
+                else { throw TemplateError(.runtime, "strftime: invalid value for epoch value (\(try s.pythonString()))") }
+                seconds = n
+            }
+            return .string(strftime(try v.pythonString(), seconds, utc: try a.bool(1, "utc", default: false)))
+        }
         return f
     }()
 
@@ -136,6 +147,21 @@ enum ControlNode {
         while n < a.count && n < b.count && a[n] == b[n] { n += 1 }
         let parts = Array(repeating: "..", count: b.count - n) + a[n...].map(String.init)
         return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
+    /// Python's `time.strftime(format, localtime(seconds))` (or `gmtime` with `utc`): C's strftime.
+    static func strftime(_ format: String, _ seconds: Double, utc: Bool) -> String {
+        var t = time_t(seconds.rounded(.down))
+        var parts = tm()
+        if utc { gmtime_r(&t, &parts) } else { localtime_r(&t, &parts) }
+        var size = 256
+        while size <= 65536 {
+            var buffer = [CChar](repeating: 0, count: size)
+            let n = Foundation.strftime(&buffer, size, format, &parts)
+            if n > 0 || format.isEmpty { return String(cString: buffer) }
+            size *= 4
+        }
+        return ""
     }
 
     /// Shell-style pattern matching of paths (`glob(3)`), sorted.
