@@ -91,6 +91,46 @@ extension AnsibleFilters {
             try build(0, [])
             return .list(out)
         }
+        // Ansible's `random`: an integer end picks from range(start, end, step), a sequence picks an item;
+        // with `seed` the pick is Python's `Random(seed)`'s, so it is the same on every run and in Ansible.
+        f["random"] = { v, a, _ in
+            let seed = a.get(2, "seed").flatMap { $0.isNone ? nil : $0 }
+            if case .int(let end) = v {
+                let start = try a.int(0, "start", default: 0)
+                let step = try a.int(1, "step", default: 1)
+                if var r = try seed.map({ try PythonRandom(seed: $0) }) {
+                    return .int(try r.randrange(start, end, step == 0 ? 1 : step))
+                }
+                let values = Array(stride(from: start, to: end, by: step == 0 ? 1 : step))
+                guard let pick = values.randomElement() else { throw TemplateError.runtime("random: empty range") }
+                return .int(pick)
+            }
+            if a.get(0, "start").map({ (try? $0.truthy()) ?? false }) == true
+                || a.get(1, "step").map({ (try? $0.truthy()) ?? false }) == true
+            {
+                throw TemplateError.runtime("random: start and step can only be used with integer values")
+            }
+            let items: [Value]
+            switch v {
+            case .list(let l), .tuple(let l): items = l
+            case .string(let s): items = s.map { .string(String($0)) }
+            case .dict(let d): items = d.pairs.map(\.0)
+            default: throw TemplateError.type("random can only be used on sequences and integers")
+            }
+            guard !items.isEmpty else { throw TemplateError.runtime("random: cannot choose from an empty sequence") }
+            if var r = try seed.map({ try PythonRandom(seed: $0) }) { return items[r.below(items.count)] }
+            return items.randomElement()!
+        }
+        f["shuffle"] = { v, a, _ in
+            var items = try v.iterate()
+            if let seed = a.get(0, "seed"), !seed.isNone {
+                var r = try PythonRandom(seed: seed)
+                r.shuffle(&items)
+            } else {
+                items.shuffle()
+            }
+            return .list(items)
+        }
         f["rekey_on_member"] = { v, a, _ in
             let duplicates = try a.string(1, "duplicates", default: "error")!
             guard duplicates == "error" || duplicates == "overwrite" else {
