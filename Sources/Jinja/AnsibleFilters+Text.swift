@@ -35,6 +35,30 @@ extension AnsibleFilters {
             }
             return part
         }
+        f["password_hash"] = { v, a, _ in
+            let type = try a.string(0, "hashtype", default: "sha512")!
+            let kinds = ["sha512": true, "sha512_crypt": true, "sha256": false, "sha256_crypt": false]
+            guard let sha512 = kinds[type] else {
+                var m = "password_hash: unsupported hash type '\(type)' (supported: sha512, sha256)"
+                if let s = Suggestion.closest(to: type, in: Array(kinds.keys)) { m += "; did you mean '\(s)'?" }
+                throw TemplateError.runtime(m)
+            }
+            let saltChars = Set(ShaCrypt.alphabet)
+            var salt = try a.string(1, "salt") ?? ""
+            if salt.isEmpty {
+                let size = try a.int(2, "salt_size", default: 16)
+                salt = String(decoding: (0..<min(max(size, 0), 16)).map { _ in ShaCrypt.alphabet.randomElement()! }, as: UTF8.self)
+            }
+            guard salt.utf8.count <= 16, salt.utf8.allSatisfy(saltChars.contains) else {
+                throw TemplateError.runtime(
+                    "password_hash: the salt must be at most 16 characters from ./0-9A-Za-z, got '\(salt)'")
+            }
+            let rounds = try a.int(3, "rounds", default: sha512 ? 656_000 : 535_000)
+            guard (1000...999_999_999).contains(rounds) else {
+                throw TemplateError.runtime("password_hash: rounds must be between 1000 and 999999999, got \(rounds)")
+            }
+            return .string(ShaCrypt.hash(try v.pythonString(), salt: salt, rounds: rounds, sha512: sha512))
+        }
         f["urldecode"] = { v, _, _ in .string(unquotePlus(try v.pythonString())) }
         return f
     }()
