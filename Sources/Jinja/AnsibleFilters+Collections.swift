@@ -12,7 +12,8 @@ extension AnsibleFilters {
             }
             let keys: [Value]
             switch a.get(0, "subelements") {
-            case .string(let s)?: keys = s.split(separator: ".", omittingEmptySubsequences: false).map { .string(String($0)) }
+            case .string(let s)?:
+                keys = s.split(separator: ".", omittingEmptySubsequences: false).map { .string(String($0)) }
             case .list(let l)?: keys = l
             default: throw TemplateError.type("subelements: subelements must be a list or a string")
             }
@@ -146,7 +147,9 @@ extension AnsibleFilters {
             }
             var out = ValueDict()
             for item in items {
-                guard let d = item.dictValue else { throw TemplateError.type("rekey_on_member: list item is not a valid dict") }
+                guard let d = item.dictValue else {
+                    throw TemplateError.type("rekey_on_member: list item is not a valid dict")
+                }
                 guard let k = d[key] else {
                     throw TemplateError.runtime("rekey_on_member: key '\(try key.pythonString())' was not found")
                 }

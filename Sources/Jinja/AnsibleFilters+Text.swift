@@ -47,7 +47,9 @@ extension AnsibleFilters {
             var salt = try a.string(1, "salt") ?? ""
             if salt.isEmpty {
                 let size = try a.int(2, "salt_size", default: 16)
-                salt = String(decoding: (0..<min(max(size, 0), 16)).map { _ in ShaCrypt.alphabet.randomElement()! }, as: UTF8.self)
+                salt = String(
+                    decoding: (0..<min(max(size, 0), 16)).map { _ in ShaCrypt.alphabet.randomElement()! }, as: UTF8.self
+                )
             }
             guard salt.utf8.count <= 16, salt.utf8.allSatisfy(saltChars.contains) else {
                 throw TemplateError.runtime(
@@ -196,7 +198,8 @@ extension AnsibleFilters {
             let (word, abbrev) = isBits ? (names.2, names.3) : (names.0, names.1)
             if unit.lowercased() != word && unit != abbrev {
                 let cls = isBits ? "b" : "B"
-                let expect = key == "B" ? "expect \(cls) or \(isBits ? "bit" : "byte")" : "expect \(key)\(cls) or \(key)"
+                let expect =
+                    key == "B" ? "expect \(cls) or \(isBits ? "bit" : "byte")" : "expect \(key)\(cls) or \(key)"
                 throw TemplateError.runtime(
                     "human_to_bytes() failed to convert \(text). Value is not a valid string (\(expect))")
             }

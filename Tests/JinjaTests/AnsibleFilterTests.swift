@@ -35,12 +35,15 @@ final class AnsibleFilterTests: XCTestCase {
                 mismatches.append("\(name): no reference result")
                 continue
             }
-            let got = Result { try environment.template(source: source, name: name).render(c["vars"]?.dictValue ?? [:]) }
+            let got = Result {
+                try environment.template(source: source, name: name).render(c["vars"]?.dictValue ?? [:])
+            }
             switch (want.output, got) {
             case (let w?, .success(let g)) where w != g:
                 mismatches.append("\(name): output differs\n\(DifferentialTests.diff(w, g))")
             case (nil, .success(let g)):
-                mismatches.append("\(name): Ansible failed (\(want.error ?? "")) but we rendered: \(g.debugDescription)")
+                mismatches.append(
+                    "\(name): Ansible failed (\(want.error ?? "")) but we rendered: \(g.debugDescription)")
             case (_?, .failure(let e)):
                 mismatches.append("\(name): Ansible rendered but we failed: \(e)")
             default:

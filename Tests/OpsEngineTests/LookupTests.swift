@@ -28,7 +28,8 @@ final class LookupTests: XCTestCase {
                 atPath: directoryOf(full), withIntermediateDirectories: true)
             try text.write(toFile: full, atomically: true, encoding: .utf8)
         }
-        try FileManager.default.createDirectory(atPath: dir + "/files/conf.d/sub.conf", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dir + "/files/conf.d/sub.conf", withIntermediateDirectories: true)
     }
 
     override func tearDownWithError() throws {
@@ -36,16 +37,25 @@ final class LookupTests: XCTestCase {
     }
 
     static let cases: [(String, String)] = [
-        ("file", "{{ lookup('file', 'motd.txt') }}|{{ lookup('file', 'motd.txt', rstrip=False) }}|"
-            + "{{ lookup('file', 'motd.txt', lstrip=True) }}"),
+        (
+            "file",
+            "{{ lookup('file', 'motd.txt') }}|{{ lookup('file', 'motd.txt', rstrip=False) }}|"
+                + "{{ lookup('file', 'motd.txt', lstrip=True) }}"
+        ),
         ("file_top_level", "{{ lookup('file', 'top.txt') }}"),
         ("file_two", "{{ lookup('file', 'conf.d/a.conf', 'conf.d/b.conf') }} {{ query('file', 'top.txt') }}"),
         ("file_missing", "{{ lookup('file', 'nope.txt') }}"),
-        ("file_missing_ignored", "[{{ lookup('file', 'nope.txt', errors='ignore') }}] "
-            + "{{ query('file', 'nope.txt', errors='ignore') }} {{ lookup('file', 'nope.txt', errors='warn') }}"),
+        (
+            "file_missing_ignored",
+            "[{{ lookup('file', 'nope.txt', errors='ignore') }}] "
+                + "{{ query('file', 'nope.txt', errors='ignore') }} {{ lookup('file', 'nope.txt', errors='warn') }}"
+        ),
         ("file_absolute", "{{ lookup('file', playbook_dir ~ '/top.txt') }}"),
-        ("env", "{{ lookup('env', 'HOME') }} [{{ lookup('env', 'OPSCTL_SURELY_UNSET') }}] "
-            + "{{ lookup('env', 'OPSCTL_SURELY_UNSET', default='fallback') }}"),
+        (
+            "env",
+            "{{ lookup('env', 'HOME') }} [{{ lookup('env', 'OPSCTL_SURELY_UNSET') }}] "
+                + "{{ lookup('env', 'OPSCTL_SURELY_UNSET', default='fallback') }}"
+        ),
         ("vars", "{{ lookup('vars', 'port') }} {{ lookup('vars', 'users') }} {{ lookup('vars', 'nope', default=0) }}"),
         ("vars_missing", "{{ lookup('vars', 'nope') }}"),
         ("template", "{{ lookup('template', 'app.conf.j2') }}"),
@@ -53,12 +63,19 @@ final class LookupTests: XCTestCase {
         ("pipe", "{{ lookup('pipe', 'echo hello; echo') }}|{{ lookup('pipe', 'ls templates') }}"),
         ("pipe_fails", "{{ lookup('pipe', 'exit 3') }}"),
         ("lines", "{{ query('lines', 'printf \"a\\nb\\n\"') }} {{ lookup('lines', 'printf \"x\\ny\"') }}"),
-        ("fileglob", "{{ query('fileglob', 'conf.d/*.conf') | map('basename') | sort }} "
-            + "{{ lookup('fileglob', 'conf.d/*.none') }} {{ query('fileglob', '*.txt') | map('basename') | sort }}"),
-        ("first_found", "{{ lookup('first_found', ['files/vars/RedHat.yml', 'files/vars/Debian.yml']) | basename }} "
-            + "{{ lookup('first_found', {'files': ['Fedora.yml', 'default.yml'], 'paths': ['files/vars']}) | basename }} "
-            + "{{ lookup('first_found', 'top.txt') == playbook_dir ~ '/top.txt' }} "
-            + "{{ query('first_found', 'vars/nope.yml', skip=True) }}"),
+        (
+            "fileglob",
+            "{{ query('fileglob', 'conf.d/*.conf') | map('basename') | sort }} "
+                + "{{ lookup('fileglob', 'conf.d/*.none') }} {{ query('fileglob', '*.txt') | map('basename') | sort }}"
+        ),
+        (
+            "first_found",
+            "{{ lookup('first_found', ['files/vars/RedHat.yml', 'files/vars/Debian.yml']) | basename }} "
+                + "{{ lookup('first_found', {'files': ['Fedora.yml', 'default.yml'], 'paths': ['files/vars']})"
+                + " | basename }} "
+                + "{{ lookup('first_found', 'top.txt') == playbook_dir ~ '/top.txt' }} "
+                + "{{ query('first_found', 'vars/nope.yml', skip=True) }}"
+        ),
         ("first_found_none", "{{ lookup('first_found', ['a.yml', 'b.yml']) }}"),
         ("first_found_not_in_files", "{{ lookup('first_found', 'vars/Debian.yml') }}"),
         ("items_list", "{{ query('items', [1, [2, 3]], 4) }} {{ query('list', [1, [2]]) }} {{ lookup('items', 'x') }}"),
@@ -67,17 +84,31 @@ final class LookupTests: XCTestCase {
         ("nested", "{{ query('nested', ['a', 'b'], [1, 2]) }}"),
         ("together", "{{ query('together', ['a', 'b', 'c'], [1, 2]) }}"),
         ("subelements", "{{ query('subelements', users_full, 'keys') | map('list') | list }}"),
-        ("lookup_single_and_join", "{{ lookup('items', ['a', 'b']) }} {{ lookup('items', ['a']) }} "
-            + "{{ lookup('items', [1, 2]) }} {{ lookup('items', ['a', 'b'], wantlist=True) }}"),
+        (
+            "lookup_single_and_join",
+            "{{ lookup('items', ['a', 'b']) }} {{ lookup('items', ['a']) }} "
+                + "{{ lookup('items', [1, 2]) }} {{ lookup('items', ['a', 'b'], wantlist=True) }}"
+        ),
         ("unknown_lookup", "{{ lookup('fiel', 'x') }}"),
-        ("file_tests", "{{ playbook_dir is directory }} {{ (playbook_dir ~ '/top.txt') is file }} "
-            + "{{ (playbook_dir ~ '/top.txt') is exists }} {{ (playbook_dir ~ '/nope') is exists }} "
-            + "{{ playbook_dir is is_dir }} {{ '/' is mount }} {{ playbook_dir is mount }} "
-            + "{{ (playbook_dir ~ '/top.txt') is link }} {{ (playbook_dir ~ '/top.txt') is same_file(playbook_dir ~ '/./top.txt') }}"),
-        ("path_filters", "{{ '~' | expanduser }} {{ '~/x' | expanduser }} {{ (playbook_dir ~ '/files/../top.txt') | realpath }} "
-            + "{{ '$HOME/a ${HOME}/b $OPSCTL_SURELY_UNSET' | expandvars }} {{ '/a/b/c' | relpath('/a/d') }}"),
-        ("strftime", "{{ '%Y-%m-%d %H:%M:%S %a %j %%' | strftime(1700000000) }} "
-            + "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(1700000000.7, utc=True) }} {{ '%s' | strftime('86400', utc=true) }}"),
+        (
+            "file_tests",
+            "{{ playbook_dir is directory }} {{ (playbook_dir ~ '/top.txt') is file }} "
+                + "{{ (playbook_dir ~ '/top.txt') is exists }} {{ (playbook_dir ~ '/nope') is exists }} "
+                + "{{ playbook_dir is is_dir }} {{ '/' is mount }} {{ playbook_dir is mount }} "
+                + "{{ (playbook_dir ~ '/top.txt') is link }} "
+                + "{{ (playbook_dir ~ '/top.txt') is same_file(playbook_dir ~ '/./top.txt') }}"
+        ),
+        (
+            "path_filters",
+            "{{ '~' | expanduser }} {{ '~/x' | expanduser }} {{ (playbook_dir ~ '/files/../top.txt') | realpath }} "
+                + "{{ '$HOME/a ${HOME}/b $OPSCTL_SURELY_UNSET' | expandvars }} {{ '/a/b/c' | relpath('/a/d') }}"
+        ),
+        (
+            "strftime",
+            "{{ '%Y-%m-%d %H:%M:%S %a %j %%' | strftime(1700000000) }} "
+                + "{{ '%Y-%m-%dT%H:%M:%SZ' | strftime(1700000000.7, utc=True) }} "
+                + "{{ '%s' | strftime('86400', utc=true) }}"
+        ),
         ("strftime_bad", "{{ '%Y' | strftime('soon') }}"),
         ("fileglob_filter", "{{ (playbook_dir ~ '/files/conf.d/*.conf') | fileglob | map('basename') | sort }}"),
     ]
@@ -120,7 +151,8 @@ final class LookupTests: XCTestCase {
                 break
             }
         }
-        XCTAssert(mismatches.isEmpty, "\(mismatches.count) differ from ansible-core:\n" + mismatches.joined(separator: "\n"))
+        XCTAssert(
+            mismatches.isEmpty, "\(mismatches.count) differ from ansible-core:\n" + mismatches.joined(separator: "\n"))
     }
 
     /// A failing lookup names itself, the reason, and the playbook place of the expression.
@@ -154,7 +186,8 @@ final class LookupTests: XCTestCase {
         var scope: ValueDict = ["playbook_dir": .string(dir)]
         scope["ansible_search_path"] = [.string(dir + "/roles/web"), .string(dir + "/roles/web/tasks")]
         XCTAssertEqual(try templar.template("{{ lookup('file', 'top.txt') }}", scope), "from role")
-        XCTAssertEqual(try templar.template("{{ lookup('file', 'motd.txt') }}", scope), "  Welcome to {{ inventory_hostname }}")
+        XCTAssertEqual(
+            try templar.template("{{ lookup('file', 'motd.txt') }}", scope), "  Welcome to {{ inventory_hostname }}")
     }
 
     /// Playbook strings keep backslashes in `{{ }}` literals (Ansible's escape_backslashes); template files do not.

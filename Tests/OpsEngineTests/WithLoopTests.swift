@@ -107,14 +107,16 @@ final class WithLoopTests: XCTestCase {
             options: options, overrides: ConnectionOverrides(), events: events, logger: Logger(label: "opsctl.tests"))
         XCTAssertEqual(code, 0, "\(PlayRun(code: code, outcomes: events.outcomes).failures)")
 
-        let want = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: s.path("ansible.json"))))
+        let want = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: s.path("ansible.json"))))
         let got = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: s.path("opsctl.json"))))
         let w = want as? [String: Any] ?? [:]
         let g = got as? [String: Any] ?? [:]
         XCTAssertEqual(w.count, 16, "ansible's results: \(w)")
         for key in w.keys.sorted() {
             XCTAssertEqual(
-                "\(g[key].map { "\($0)" } ?? "<missing>")", "\(w[key]!)", "with_\(key): opsctl's items differ from Ansible's")
+                "\(g[key].map { "\($0)" } ?? "<missing>")", "\(w[key]!)",
+                "with_\(key): opsctl's items differ from Ansible's")
         }
     }
 

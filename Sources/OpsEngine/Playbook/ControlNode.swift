@@ -1,5 +1,6 @@
 import Foundation
 import Jinja
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -23,8 +24,11 @@ enum ControlNode {
             switch a.get(0, "second") {
             case nil, .none?: seconds = Date().timeIntervalSince1970
             case let s?:
-                guard let n = s.doubleValue ?? (s.stringValue.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) })
-                else { throw TemplateError(.runtime, "strftime: invalid value for epoch value (\(try s.pythonString()))") }
+                guard
+                    let n = s.doubleValue ?? (s.stringValue.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) })
+                else {
+                    throw TemplateError(.runtime, "strftime: invalid value for epoch value (\(try s.pythonString()))")
+                }
                 seconds = n
             }
             return .string(strftime(try v.pythonString(), seconds, utc: try a.bool(1, "utc", default: false)))
@@ -49,9 +53,10 @@ enum ControlNode {
             return s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino
         }
         t["mount"] = { v, _, _ in isMount(try v.pythonString()) }
-        for (alias, name) in ["is_dir": "directory", "is_file": "file", "is_link": "link", "is_same_file": "same_file",
-            "is_mount": "mount"]
-        {
+        for (alias, name) in [
+            "is_dir": "directory", "is_file": "file", "is_link": "link", "is_same_file": "same_file",
+            "is_mount": "mount",
+        ] {
             t[alias] = t[name]
         }
         return t

@@ -68,7 +68,9 @@ extension Lookups {
                         if let s = d["skip"] { skip = try s.truthy() }
                         add(files: try split(d["files"], ",;"), paths: try split(d["paths"], ",:;"))
                     case .undefined(let u): throw TemplateError(.undefined, u.hint)
-                    default: throw TemplateError(.type, "first_found takes file names or {files, paths}, got \(term.typeName)")
+                    default:
+                        throw TemplateError(
+                            .type, "first_found takes file names or {files, paths}, got \(term.typeName)")
                     }
                 }
             }
@@ -122,14 +124,18 @@ extension Lookups {
         p["pipe"] = { terms, _, ctx in
             try strings(terms, "pipe").map { command in
                 let (status, out) = try ControlNode.shell(command, in: try baseDirectory(ctx))
-                guard status == 0 else { throw TemplateError(.runtime, "command `\(command)` exited with status \(status)") }
+                guard status == 0 else {
+                    throw TemplateError(.runtime, "command `\(command)` exited with status \(status)")
+                }
                 return .string(String(out.reversed().drop { $0.isWhitespace }.reversed()))
             }
         }
         p["lines"] = { terms, _, ctx in
             try strings(terms, "lines").flatMap { command -> [Value] in
                 let (status, out) = try ControlNode.shell(command, in: try baseDirectory(ctx))
-                guard status == 0 else { throw TemplateError(.runtime, "command `\(command)` exited with status \(status)") }
+                guard status == 0 else {
+                    throw TemplateError(.runtime, "command `\(command)` exited with status \(status)")
+                }
                 return PyLines.split(out).map { .string($0) }
             }
         }

@@ -87,7 +87,8 @@ extension Lookups {
             let key = keys.first!
             guard let v = d[key] else {
                 if skipMissing { return nil }
-                throw TemplateError(.runtime, "could not find '\(key)' key in iterated item \(try Value.dict(d).pythonString())")
+                throw TemplateError(
+                    .runtime, "could not find '\(key)' key in iterated item \(try Value.dict(d).pythonString())")
             }
             var rest = ValueDict()
             for (k, x) in d.pairs where k != .string(key) { rest[k] = x }
@@ -122,14 +123,20 @@ extension Lookups {
     static func sequence(_ term: String, _ ctx: CallContext) throws -> [Value] {
         func number(_ s: Substring) throws -> Int {
             let t = s.lowercased()
-            let n = t.hasPrefix("0x") ? Int(t.dropFirst(2), radix: 16)
-                : t.hasPrefix("0o") ? Int(t.dropFirst(2), radix: 8)
-                : (t.count > 1 && t.hasPrefix("0")) ? Int(t.dropFirst(), radix: 8) : Int(t)
+            let n =
+                t.hasPrefix("0x")
+                ? Int(t.dropFirst(2), radix: 16)
+                : t.hasPrefix("0o")
+                    ? Int(t.dropFirst(2), radix: 8)
+                    : (t.count > 1 && t.hasPrefix("0")) ? Int(t.dropFirst(), radix: 8) : Int(t)
             guard let n else { throw TemplateError(.runtime, "can't parse \(s) as a number in with_sequence") }
             return n
         }
-        var start = 1, stride = 1, format = "%d"
-        var end: Int?, count: Int?
+        var start = 1
+        var stride = 1
+        var format = "%d"
+        var end: Int?
+        var count: Int?
         let num = "([0-9]+|0x[0-9a-fA-F]+)"
         let shortcut = try Regex("^(?:\(num)-)?\(num)(?:/\(num))?(?::(.+))?$")
         if let m = term.wholeMatch(of: shortcut) {
@@ -141,7 +148,8 @@ extension Lookups {
         } else {
             for pair in term.split(separator: " ", omittingEmptySubsequences: true) {
                 guard let eq = pair.firstIndex(of: "=") else {
-                    throw TemplateError(.runtime, "can't parse arg \(pair) in with_sequence (use key=value or start-end/stride:format)")
+                    throw TemplateError(
+                        .runtime, "can't parse arg \(pair) in with_sequence (use key=value or start-end/stride:format)")
                 }
                 let key = pair[..<eq]
                 let value = pair[pair.index(after: eq)...]

@@ -43,11 +43,11 @@ enum Python {
         let root = corpus.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let candidates = ["python3", root.appendingPathComponent(".venv/bin/python3").path]
         for python in candidates {
-            if let probe = try? run(["-c", "import ansible.template, yaml"], python: python), probe.status == 0 {
+            if let probe = try? run(["-c", "import ansible.template, yaml, passlib"], python: python), probe.status == 0 {
                 return python
             }
         }
-        let message = "python3 with ansible-core is required (.ci/deps installs it into .venv: pip install ansible-core)"
+        let message = "python3 with ansible-core and passlib is required (.ci/deps installs them into .venv)"
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             XCTFail(message)
             throw XCTSkip("failed: " + message)
