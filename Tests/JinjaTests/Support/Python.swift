@@ -43,7 +43,8 @@ enum Python {
         let root = corpus.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let candidates = ["python3", root.appendingPathComponent(".venv/bin/python3").path]
         for python in candidates {
-            if let probe = try? run(["-c", "import ansible.template, yaml, passlib"], python: python), probe.status == 0 {
+            let probe = try? run(["-c", "import ansible.template, yaml, passlib"], python: python)
+            if probe?.status == 0 {
                 return python
             }
         }
