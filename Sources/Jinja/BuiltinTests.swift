@@ -125,6 +125,8 @@ enum BuiltinTests {
         t["skip"] = skipped
         t["finished"] = { v, _, _ in try v.dictValue?["finished"]?.truthy() ?? true }
         t["started"] = { v, _, _ in try v.dictValue?["started"]?.truthy() ?? true }
+        for (k, v) in AnsibleTests.all { t[k] = v }
+        for (alias, name) in AnsibleTests.aliases { t[alias] = t[name] }
         return t
     }()
 

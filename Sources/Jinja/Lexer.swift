@@ -10,6 +10,8 @@ struct Lexer {
     var lineStart = 0
     var tokens: [Token] = []
     var lineStarting = true
+    /// Inside `{{ }}`: where Ansible's `escape_backslashes` keeps string literals' backslashes.
+    var inVariable = false
 
     init(source: String, name: String, options: TemplateOptions) {
         self.source = source
@@ -134,6 +136,7 @@ struct Lexer {
                 try lexComment(line: tagLine, column: tagColumn)
             } else if kindByte == UInt8(ascii: "{") {
                 tokens.append(Token(kind: .variableBegin, text: "{{", line: tagLine, column: tagColumn))
+                inVariable = true
                 try lexTag(isBlock: false)
             } else {
                 tokens.append(Token(kind: .blockBegin, text: "{%", line: tagLine, column: tagColumn))
@@ -269,6 +272,7 @@ struct Lexer {
                 } else {
                     if startsWith(pos, "-}}") {
                         tokens.append(Token(kind: .variableEnd, text: "}}", line: line, column: column))
+                        inVariable = false
                         var e = pos + 3
                         while e < n && Lexer.isSpace(src[e]) { e += 1 }
                         finishTag(from: pos, to: e)
@@ -276,6 +280,7 @@ struct Lexer {
                     }
                     if startsWith(pos, "}}") {
                         tokens.append(Token(kind: .variableEnd, text: "}}", line: line, column: column))
+                        inVariable = false
                         finishTag(from: pos, to: pos + 2)
                         return
                     }
@@ -441,6 +446,18 @@ struct Lexer {
             if c == 10 {
                 line += 1
                 lineStart = p + 1
+            }
+            if c == UInt8(ascii: "\\") && p + 1 < n && options.escapeBackslashes && inVariable {
+                // Ansible doubles the backslashes of `{{ }}` string literals in playbook values before
+                // jinja2 decodes escapes, so `'\d+'` written in YAML reaches the filter as `\d+`.
+                if src[p + 1] == 10 {
+                    line += 1
+                    lineStart = p + 2
+                }
+                bytes.append(92)
+                bytes.append(src[p + 1])
+                p += 2
+                continue
             }
             if c == UInt8(ascii: "\\") && p + 1 < n {
                 let e = src[p + 1]

@@ -12,6 +12,10 @@ public struct TemplateOptions: Sendable, Equatable {
     public var preserveTrailingNewlines = true
     /// Ansible's finalize: `{{ none }}` prints an empty string instead of `None`.
     public var noneAsEmpty = true
+    /// Ansible's `escape_backslashes`, on for strings templated from playbook YAML (not for template
+    /// files nor conditionals): backslashes in string literals inside `{{ }}` are kept as written, so
+    /// `regex_replace('\\d+', '\\1')` sees `\d+` and `\1` rather than escape sequences.
+    public var escapeBackslashes = false
 
     public init(
         trimBlocks: Bool = true, lstripBlocks: Bool = false, keepTrailingNewline: Bool = false,

@@ -53,6 +53,20 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(e.message, "unknown statement 'fro'; did you mean 'for'?")
     }
 
+    /// ansible-core enables no jinja2 extensions: `break`, `continue` and `do` are unknown tags there too.
+    func testLoopControlsAndDoAreUnknownTagsAsInAnsible() throws {
+        for (source, tag) in [
+            ("{% for i in [1] %}\n{% break %}{% endfor %}", "break"),
+            ("{% for i in [1] %}\n{% continue %}{% endfor %}", "continue"),
+            ("\n{% do l.append(1) %}", "do"),
+        ] {
+            let e = try XCTUnwrap(error(source))
+            XCTAssertEqual(e.kind, .syntax, source)
+            XCTAssertEqual(e.line, 2, source)
+            XCTAssert(e.message.contains("'\(tag)'"), e.message)
+        }
+    }
+
     func testUndefinedVariableNamesVariableAndLine() throws {
         let e = try XCTUnwrap(error("ok\n\nport {{ app_prot }}\n", ["app_port": 80]))
         XCTAssertEqual(e.kind, .undefined)

@@ -72,6 +72,9 @@ extension PlaybookLoader {
                     throw source.error("with_dict takes a mapping or an expression naming one", value)
                 }
             case "loop_control": task.loopControl = try parseLoopControl(value, source)
+            case let k where k.hasPrefix("with_") && Self.withLookups.contains(String(k.dropFirst(5))):
+                task.loop = value
+                task.loopLookup = String(k.dropFirst(5))
             case "register":
                 let name = try source.string(value, key)
                 guard PlaybookLoader.isIdentifier(name) else {

@@ -7,7 +7,13 @@ extension PlaybookLoader {
             "name", "action", "local_action", "args", "loop", "with_items", "with_list", "with_dict",
             "loop_control", "register", "notify", "listen", "changed_when", "failed_when", "until", "retries",
             "delay", "delegate_facts", "block", "rescue", "always",
-        ] + inheritedKeywordNames
+        ] + inheritedKeywordNames + withLookups.map { "with_" + $0 }
+
+    /// `with_<lookup>` loops the engine runs through the lookup of that name (Ansible's semantics).
+    public static let withLookups = [
+        "file", "fileglob", "first_found", "together", "nested", "subelements", "indexed_items", "lines",
+        "template", "env", "sequence",
+    ]
 
     /// Modules whose string argument is free text (a command line), with these words still read as options.
     static let freeFormOptions: Set<String> = [

@@ -13,6 +13,8 @@ public struct Task: Sendable, Equatable {
     public var loopFlatten = false
     /// `with_dict: {a: 1}` written inline: loop over its key/value pairs.
     public var loopOverMapping = false
+    /// `with_<lookup>: terms`: the items are what that lookup returns for the templated terms.
+    public var loopLookup: String?
     public var loopControl = LoopControl()
     public var register: String?
     public var notify: [String] = []

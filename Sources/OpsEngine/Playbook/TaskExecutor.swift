@@ -25,7 +25,9 @@ struct TaskExecutor {
     }
 
     func run() -> HostResult {
-        let scope = play.scope(for: host, taskVars: PlaybookValues.dict(keywords.vars))
+        var taskVars = PlaybookValues.dict(keywords.vars)
+        taskVars["ansible_search_path"] = Lookups.searchPath(for: task)
+        let scope = play.scope(for: host, taskVars: taskVars)
         do {
             if let loopNode = task.loop { return try runLoop(loopNode, scope) }
             if !(try runner.conditionsHold(keywords.when, scope)) { return skip(scope) }
@@ -100,6 +102,7 @@ struct TaskExecutor {
 
     private func runLoop(_ loopNode: Node, _ scope: VariableScope) throws -> HostResult {
         var items = try runner.templar.template(Value(yaml: loopNode), scope, at: task.location)
+        if let lookup = task.loopLookup { items = try runner.templar.loopItems(lookup, terms: items, task, scope) }
         if case .string(let s) = items, !s.isEmpty {
             throw ModuleError("loop must be a list, got the string \"\(s)\" (did you mean \"{{ \(s) }}\"?)")
         }

@@ -6,13 +6,27 @@ import OpsCore
 /// the same `when:` on every host), templates values deeply, and turns template errors into
 /// messages that point at the playbook line.
 public final class Templar: @unchecked Sendable {
+    /// Template files and conditionals: jinja2's string escapes, as Ansible's template module.
     public let environment: Jinja.Environment
+    /// Strings from playbook YAML: Ansible's `escape_backslashes` keeps `{{ }}` literals' backslashes.
+    let valueEnvironment: Jinja.Environment
     private var expressions: [String: Jinja.Expression] = [:]
     private var templates: [String: Template] = [:]
     private let lock = NSLock()
 
-    public init(environment: Jinja.Environment) {
-        self.environment = environment
+    /// Adds what only the control node can do to `environment`: `lookup`/`query`/`q` and the
+    /// file-system filters and tests.
+    public init(environment base: Jinja.Environment) {
+        var globals = base.globals
+        for (k, v) in Lookups.globals.pairs { globals[k] = v }
+        environment = Jinja.Environment(
+            options: base.options, loader: base.loader, filters: base.filters.merging(ControlNode.filters) { $1 },
+            tests: base.tests.merging(ControlNode.tests) { $1 }, globals: globals)
+        var options = base.options
+        options.escapeBackslashes = true
+        valueEnvironment = Jinja.Environment(
+            options: options, loader: environment.loader, filters: environment.filters, tests: environment.tests,
+            globals: environment.globals)
     }
 
     public func compile(_ expression: OpsCore.Expression) throws -> Jinja.Expression {
@@ -88,7 +102,7 @@ public final class Templar: @unchecked Sendable {
             return t
         }
         lock.unlock()
-        let t = try environment.template(source: s, name: "<string>")
+        let t = try valueEnvironment.template(source: s, name: "<string>")
         lock.lock()
         templates[s] = t
         lock.unlock()

@@ -6,10 +6,12 @@ enum Python {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Corpus")
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
+    static func run(_ arguments: [String], python: String = "python3") throws
+        -> (status: Int32, stdout: Data, stderr: String)
+    {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + arguments
+        p.arguments = [python] + arguments
         let out = Pipe()
         let err = Pipe()
         p.standardOutput = out
@@ -28,6 +30,25 @@ enum Python {
         let message =
             "python3 with jinja2 3.1 and PyYAML is required (pip install 'jinja2>=3.1,<3.2' pyyaml): "
             + (probe?.stderr ?? "python3 not found")
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            XCTFail(message)
+            throw XCTSkip("failed: " + message)
+        }
+        throw XCTSkip(message)
+    }
+
+    /// A python3 that imports ansible-core (its Templar renders the reference output): the one on PATH
+    /// (CI puts .venv/bin first), else the repository's .venv. Skips locally, fails in CI, when none does.
+    static func requireAnsible() throws -> String {
+        let root = corpus.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = ["python3", root.appendingPathComponent(".venv/bin/python3").path]
+        for python in candidates {
+            let probe = try? run(["-c", "import ansible.template, yaml, passlib"], python: python)
+            if probe?.status == 0 {
+                return python
+            }
+        }
+        let message = "python3 with ansible-core and passlib is required (.ci/deps installs them into .venv)"
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             XCTFail(message)
             throw XCTSkip("failed: " + message)
