@@ -129,9 +129,12 @@ final class PlaybookSemanticsTests: XCTestCase {
                   delegate_to: localhost
                 - copy: dest={{ work }}/{{ inventory_hostname }}.seen content="{{ once.stdout | default('none') }}"
             """
-        let (code, _) = try fleet.play(pb)
+        let (code, events) = try fleet.play(pb)
         XCTAssertEqual(code, 0)
         XCTAssertEqual(fleet.read("once"), "h1\n")
+        // Reported as Ansible does: `changed: [h1 -> localhost]`.
+        XCTAssertEqual(
+            Set(events.outcomes.filter { $0.module == "shell" }.map { $0.delegatedTo ?? "-" }), ["-", "localhost"])
         XCTAssertEqual(fleet.read("delegated")?.split(separator: "\n").sorted(), ["h1", "h2", "h3"])
         // run_once registers its result on every host of the batch.
         XCTAssertEqual(fleet.read("h3.seen"), "")

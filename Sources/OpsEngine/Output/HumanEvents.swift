@@ -40,7 +40,7 @@ public final class HumanEvents: RunEvents {
     }
 
     public func hostResult(_ o: TaskOutcome) {
-        let who = "[\(o.host)]" + (o.delegatedTo.map { " -> \($0)" } ?? "")
+        let who = "[\(o.host)" + (o.delegatedTo.map { " -> \($0)" } ?? "") + "]"
         let item = o.item.map { " => (item=\($0))" } ?? ""
         var text: String
         switch o.status {

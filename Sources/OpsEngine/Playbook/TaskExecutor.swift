@@ -12,6 +12,12 @@ struct TaskExecutor {
     let task: Task
     let keywords: InheritedKeywords
     let host: String
+    /// Where the last module call ran when delegated (`ok: [app1 -> db1]`); set by makeContext.
+    private let delegation = DelegationNote()
+
+    private final class DelegationNote {
+        var target: String?
+    }
 
     struct HostResult {
         var registered: Value = .dict(ValueDict())
@@ -86,7 +92,7 @@ struct TaskExecutor {
         runner.events.hostResult(
             TaskOutcome(
                 host: host, task: task.displayName, status: status, result: result, item: item,
-                delegatedTo: nil, ignored: ignored, noLog: noLog, module: task.module, location: task.location))
+                delegatedTo: delegation.target, ignored: ignored, noLog: noLog, module: task.module, location: task.location))
     }
 
     private func flag(_ t: Templatable<Bool>?) throws -> Bool? {
@@ -257,6 +263,7 @@ struct TaskExecutor {
         if let d = keywords.delegateTo {
             target = PlaybookValues.string(try runner.templar.template(Value(yaml: d), scope, at: task.location))
         }
+        delegation.target = target == host ? nil : target
         let checkMode = try flag(keywords.checkMode) ?? runner.options.checkMode
         let diffMode = try flag(keywords.diff) ?? runner.options.diffMode
         var environment: [(String, String)] = []
