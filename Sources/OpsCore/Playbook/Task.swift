@@ -53,7 +53,10 @@ public struct Task: Sendable, Equatable {
 
     /// What the output calls the task: its name, else its module; `role : name` inside a role,
     /// as Ansible prints it.
-    public var displayName: String {
+    public var displayName: String { displayName(named: name) }
+
+    /// The display name with `name` standing for the task's own (a templated name, say).
+    public func displayName(named name: String?) -> String {
         let base = name.flatMap { $0.isEmpty ? nil : $0 } ?? module
         guard let rolePath else { return base }
         let role = rolePath.split(separator: "/").last.map(String.init) ?? rolePath

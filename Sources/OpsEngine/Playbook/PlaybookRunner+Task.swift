@@ -5,6 +5,15 @@ import OpsCore
 import OpsTransport
 
 extension PlaybookRunner {
+    /// The banner's name, templated as Ansible does it (with the first host's variables); left as
+    /// written when it cannot be (a variable only registered later, say).
+    func title(of task: Task, keywords: InheritedKeywords, host: String?, _ play: PlayContext) -> String {
+        guard let name = task.name, Template.containsSyntax(name), let host else { return task.displayName }
+        let scope = play.scope(for: host, taskVars: PlaybookValues.dict(keywords.vars))
+        guard let rendered = try? templar.templateString(name, scope) else { return task.displayName }
+        return task.displayName(named: rendered)
+    }
+
     /// Runs one task on every live host in parallel; returns the hosts that failed it.
     func runTask(
         _ task: Task, hosts live: [String], inherited: InheritedKeywords, _ play: PlayContext, userTask: Bool
@@ -22,7 +31,8 @@ extension PlaybookRunner {
             }
             guard selectedByTags(keywords.tags) else { return [] }
             if task.module == "meta" { return try runMeta(task, hosts: live, keywords: keywords, play) }
-            events.taskStart(task.displayName, location: task.location, isHandler: false)
+            events.taskStart(title(of: task, keywords: keywords, host: live.first, play), location: task.location,
+                isHandler: false)
         }
         let runOnce = keywords.runOnce == true
         let targets = runOnce ? Array(live.prefix(1)) : live
