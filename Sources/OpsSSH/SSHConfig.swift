@@ -91,7 +91,9 @@ public struct SSHConfig: Sendable, Equatable {
     }
 
     /// Parses `text`; `Include`d files are read, relative names from `sshDirectory`.
-    public static func parse(_ text: String, file: String, sshDirectory: String = userSSHDirectory) throws -> SSHConfig {
+    public static func parse(_ text: String, file: String, sshDirectory: String = userSSHDirectory) throws
+        -> SSHConfig
+    {
         var blocks: [Block] = []
         try parse(text, file: file, parent: nil, depth: 0, sshDirectory: sshDirectory, into: &blocks)
         return SSHConfig(file: file, blocks: blocks)

@@ -153,7 +153,10 @@ final class HostKeyTests: XCTestCase {
         XCTAssertEqual(try connect(settings).stdoutText, "connected\n")
 
         let fingerprint = try openSSHFingerprint()
-        for revocation in ["@revoked * \(server.hostPublicKey)", "@revoked 127.0.0.1,[127.0.0.1]:* \(server.hostPublicKey)"] {
+        let revocations = [
+            "@revoked * \(server.hostPublicKey)", "@revoked 127.0.0.1,[127.0.0.1]:* \(server.hostPublicKey)",
+        ]
+        for revocation in revocations {
             try "\(accepting)\n# the key leaked\n\(revocation)\n".write(
                 toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
             for policy in [ConnectionSettings.HostKeyPolicy.strict, .acceptNew] {

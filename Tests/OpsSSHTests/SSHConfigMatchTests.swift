@@ -25,38 +25,43 @@ final class SSHConfigMatchTests: XCTestCase {
         return path
     }
 
-    /// What `ssh -G` says, reduced to the keywords opsctl reads.
-    func openSSH(_ file: String, host: String, user: String?) throws -> [String] {
+    /// What `ssh -G` says, reduced to the keywords opsctl reads (values in order, for IdentityFile's).
+    func openSSH(_ file: String, host: String, user: String?) throws -> [String: [String]] {
         try requirePrerequisite(
-            FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh"), "/usr/bin/ssh (apt-get install openssh-client)")
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh"),
+            "/usr/bin/ssh (apt-get install openssh-client)")
         let output = try TestSSHServer.run(
             "/usr/bin/ssh", ["-G", "-F", file] + (user.map { ["-l", $0] } ?? []) + [host])
         let keys: Set<String> = ["hostname", "user", "port", "identityfile", "proxyjump"]
-        return output.split(separator: "\n").map(String.init).filter {
-            keys.contains(String($0.prefix { $0 != " " }))
-        }.sorted()
+        var result: [String: [String]] = [:]
+        for line in output.split(separator: "\n") {
+            let key = String(line.prefix { $0 != " " })
+            if keys.contains(key) { result[key, default: []].append(String(line.dropFirst(key.count + 1))) }
+        }
+        return result
     }
 
     /// The same, as opsctl reads it.
-    func opsctl(_ file: String, host: String, user: String?) throws -> [String] {
+    func opsctl(_ file: String, host: String, user: String?) throws -> [String: [String]] {
         let config = try SSHConfig.load(path: file, sshDirectory: directory.path)
         let options = config.options(for: SSHConfig.Target(host: host, user: user, defaultUser: "root"))
-        var lines = [
-            "hostname " + (options.hostName.map { SSHConfig.Tokens(remoteHost: host, originalHost: host).expand($0) }
-                ?? host),
-            "user " + (user ?? options.user ?? "root"),
-            "port \(options.port ?? 22)",
+        let hostName = options.hostName.map { SSHConfig.Tokens(remoteHost: host, originalHost: host).expand($0) }
+        var result: [String: [String]] = [
+            "hostname": [hostName ?? host],
+            "user": [user ?? options.user ?? "root"],
+            "port": ["\(options.port ?? 22)"],
         ]
-        lines += options.identityFiles.map { "identityfile " + $0 }
-        if let jumps = options.proxyJump, !jumps.isEmpty { lines.append("proxyjump " + jumps.joined(separator: ",")) }
-        return lines.sorted()
+        if !options.identityFiles.isEmpty { result["identityfile"] = options.identityFiles }
+        if let jumps = options.proxyJump, !jumps.isEmpty { result["proxyjump"] = [jumps.joined(separator: ",")] }
+        return result
     }
 
     func testMatchIncludeAndPatternsAgreeWithOpenSSH() throws {
         let includes = directory.appendingPathComponent("conf.d").path
         try write("conf.d/20-late.conf", "Host db*\n  Port 2020\n  User late\n")
         try write("conf.d/10-early.conf", "Host db*\n  Port 1010\n")
-        try write("conf.d/only-for-app.conf", "IdentityFile /keys/app-included\nHost *\n  IdentityFile /keys/in-include\n")
+        try write(
+            "conf.d/only-for-app.conf", "IdentityFile /keys/app-included\nHost *\n  IdentityFile /keys/in-include\n")
         let main = try write(
             "config",
             """
