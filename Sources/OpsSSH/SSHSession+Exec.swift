@@ -153,6 +153,13 @@ extension SSHSession {
                     stderrDone = true
                 }
             }
+            // The command ended and the server closed the channel while input was left and the window
+            // was used up: libssh2's write never notices the close and no window will come (a failed
+            // `cat > missing/dir/file` fed 20 MB hung here). Drop the rest, as ssh does.
+            if stdoutDone && stderrDone && stdinOpen && !progressed && stuck == .none && channel.isClosedByRemote {
+                stdinOpen = false
+                continue
+            }
             // The command ended while its input source was still waiting for it: stop waiting.
             if stdoutDone && stderrDone && stdinOpen && inputNotReady && pendingOffset == pending.count {
                 stdinOpen = false

@@ -4,14 +4,23 @@ import Foundation
     import Glibc
 #endif
 
-/// A local file read in large chunks with read(2), for uploads. FileHandle.read(upToCount:) reads
-/// 4 KB per system call on Linux (25,000 calls per 100 MB under strace in bench/ssh), which cost
-/// upload throughput.
-final class FileChunks {
-    private let fd: Int32
+/// A local file read ahead in large chunks by its own thread, for uploads: the session's thread
+/// then only encrypts and sends (libssh2 does that on one thread, and bench/ssh showed file reading
+/// taking a share of it). read(2) directly: FileHandle.read(upToCount:) makes 4 KB calls on Linux.
+final class FileChunks: @unchecked Sendable {
     let path: String
     let host: String
     let chunkSize: Int
+    /// Chunks read ahead at most: enough to hide a read, little memory per host.
+    let depth = 4
+
+    private let fd: Int32
+    private let condition = NSCondition()
+    private var ready: [Data] = []
+    private var finished = false
+    private var failure: TransportError?
+    private var cancelled = false
+    private var started = false
 
     init(path: String, chunkSize: Int, host: String) throws {
         fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -30,6 +39,62 @@ final class FileChunks {
 
     /// The next chunk (full-sized except the last), nil at end of file.
     func next() throws -> Data? {
+        condition.lock()
+        defer { condition.unlock() }
+        if !started {
+            started = true
+            // The reader holds self until it stops, so the descriptor outlives it.
+            Thread { self.readAhead() }.start()
+        }
+        while ready.isEmpty && !finished { condition.wait() }
+        if !ready.isEmpty {
+            let chunk = ready.removeFirst()
+            condition.broadcast()
+            return chunk
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Stops the reader early (the upload failed); safe to call more than once.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func readAhead() {
+        while true {
+            condition.lock()
+            while ready.count >= depth && !cancelled { condition.wait() }
+            let stop = cancelled
+            condition.unlock()
+            if stop { break }
+            let chunk: Data?
+            do {
+                chunk = try readChunk()
+            } catch {
+                condition.lock()
+                failure = error as? TransportError
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            condition.lock()
+            if let chunk { ready.append(chunk) } else { finished = true }
+            condition.broadcast()
+            condition.unlock()
+            if chunk == nil { return }
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func readChunk() throws -> Data? {
         // Not Data(count:): its zero-filling would be one more pass over every byte.
         guard let buffer = malloc(chunkSize) else {
             throw TransportError.io(host: host, operation: "upload", reason: "out of memory reading \(path)")

@@ -145,6 +145,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     /// Uploads a whole file through libssh2's SFTP (no rename into place); bench/ssh compares it with exec.
     public func sftpUpload(file localPath: String, to remotePath: String, mode: Int) throws {
         let file = try FileChunks(path: localPath, chunkSize: 4 << 20, host: hostName)
+        defer { file.cancel() }
         lock.lock()
         defer { lock.unlock() }
         let session = try openSession()
@@ -159,6 +160,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     /// The exec + `cat` upload of a file (what `upload(file:)` uses), named for bench/ssh's comparison.
     public func execUpload(file localPath: String, to remotePath: String, mode: Int) throws {
         let file = try FileChunks(path: localPath, chunkSize: 1 << 20, host: hostName)
+        defer { file.cancel() }
         try upload(to: remotePath, mode: mode, chunks: file.next)
     }
 
