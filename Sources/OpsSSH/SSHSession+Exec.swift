@@ -66,6 +66,7 @@ extension SSHSession {
             // Write until the window or the socket is full (or 4 MB went out), then read: one
             // packet per turn would cost two idle reads per 32 KB sent.
             var sentThisTurn = 0
+            var windowWasFull = false
             writing: while stdinOpen && (stuck == .none || stuck == .input) && sentThisTurn < 4 << 20 {
                 if pendingOffset == pending.count {
                     guard let chunk = try stdin?() else {
@@ -86,6 +87,7 @@ extension SSHSession {
                     }
                     guard let written else {
                         stuck = isSendingBlocked ? .input : .none
+                        windowWasFull = channel.writeWindow == 0
                         break writing
                     }
                     stuck = .none
@@ -166,7 +168,10 @@ extension SSHSession {
                 continue
             }
             if stdoutDone && stderrDone && eofSent && stuck == .none { break }
-            if !progressed {
+            // A write that found the window used up, then a read that took in the server's window
+            // adjustment: there is room again and nothing more will arrive, so write instead of waiting.
+            let canWrite = windowWasFull && stdinOpen && stuck == .none && channel.writeWindow > 0
+            if !progressed && !canWrite {
                 try waitForSocket(deadline: deadline, operation: operation, onlyWritable: stuck != .none)
             }
         }
