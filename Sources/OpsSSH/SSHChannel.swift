@@ -38,6 +38,13 @@ public final class SSHChannel {
 
     /// True when the remote sent EOF and no data is left to read.
     var isAtEOF: Bool { libssh2_channel_eof(raw) != 0 }
+
+    /// Bytes the server's window still lets us send.
+    var writeWindow: UInt { libssh2_channel_window_write_ex(raw, nil) }
+
+    /// True once the remote also sent CLOSE (checked only after its EOF, as libssh2 requires):
+    /// it will read nothing more, nor grant more window.
+    var isClosedByRemote: Bool { isAtEOF && libssh2_channel_wait_closed(raw) == 0 }
 }
 
 extension SSHSession {

@@ -1,15 +1,42 @@
 import Foundation
 
-/// The parts of an OpenSSH client config (`~/.ssh/config`) opsctl honours: Host blocks (patterns
-/// with `*`, `?` and `!negation`), HostName, User, Port, IdentityFile and ProxyJump. As in
-/// OpenSSH, the first value found for a keyword wins, and IdentityFile accumulates.
-/// Parsing is pure: it reads no files beyond the text given and writes nothing.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The parts of an OpenSSH client config (`~/.ssh/config`) opsctl honours: `Host` blocks
+/// (patterns with `*`, `?` and `!negation`), `Match` blocks (`all`, `host`, `originalhost`,
+/// `user`, `localuser`, each negatable), `Include`, and the keywords HostName, User, Port,
+/// IdentityFile and ProxyJump. As in OpenSSH, the first value found for a keyword wins, and
+/// IdentityFile accumulates. Parsing reads the given text and the files it `Include`s, nothing else.
 public struct SSHConfig: Sendable, Equatable {
+    /// When a block's options apply.
+    public enum Condition: Sendable, Equatable {
+        /// The options before a file's first Host or Match line.
+        case always
+        /// A `Host` line's patterns, matched against the host name as given.
+        case host([String])
+        /// A `Match` line's criteria, all of which must hold.
+        case match([MatchCriterion])
+        /// The rest of block N after an `Include` inside it: applies exactly when block N does.
+        case continuation(Int)
+    }
+
+    public struct MatchCriterion: Sendable, Equatable {
+        /// Lowercased: `all`, `host`, `originalhost`, `user`, `localuser`, or one OpenSSH knows
+        /// that opsctl does not evaluate (`exec`, `canonical`, `final`, `localnetwork`, `tagged`).
+        public var keyword: String
+        public var negated: Bool
+        public var argument: String?
+    }
+
     public struct Block: Sendable, Equatable {
-        /// The Host line's patterns; `["*"]` for the options before any Host line.
-        public var patterns: [String]
-        /// `Match` blocks are not supported and never apply.
-        public var isMatch: Bool
+        public var condition: Condition
+        /// The block whose `Include` read this block's file: this one applies only when that one does.
+        public var parent: Int?
+        public var file: String
+        /// The Host/Match line (0 for the options before the first one).
+        public var line: Int
         public var options: [Option]
     }
 
@@ -20,7 +47,7 @@ public struct SSHConfig: Sendable, Equatable {
         public var line: Int
     }
 
-    /// What the config says about one host.
+    /// What the config says about one host, values as written (tokens unexpanded).
     public struct HostOptions: Sendable, Equatable {
         public var hostName: String?
         public var user: String?
@@ -28,6 +55,9 @@ public struct SSHConfig: Sendable, Equatable {
         public var identityFiles: [String] = []
         /// Jump hosts as written (`[user@]host[:port]`), outermost first; empty for `none`.
         public var proxyJump: [String]?
+        /// Blocks skipped because of a Match criterion opsctl does not evaluate, as `file:line: why`
+        /// (for a debug log: OpenSSH might have applied them).
+        public var notes: [String] = []
         public init() {}
     }
 
@@ -38,24 +68,41 @@ public struct SSHConfig: Sendable, Equatable {
     /// it is told to (they belong to features opsctl does not have).
     static let understood: Set<String> = ["hostname", "user", "port", "identityfile", "proxyjump"]
 
+    /// OpenSSH's limit on nested `Include`s (READCONF_MAX_DEPTH); it also stops a file including itself.
+    public static let maximumIncludeDepth = 16
+
     public init(file: String = "<none>", blocks: [Block] = []) {
         self.file = file
         self.blocks = blocks
     }
 
-    /// `~/.ssh/config` of the user running opsctl.
-    public static var userConfigPath: String {
-        (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.ssh/config"
+    /// The directory of the user's ssh files: relative `Include` paths start there.
+    public static var userSSHDirectory: String {
+        (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.ssh"
     }
+
+    /// `~/.ssh/config` of the user running opsctl.
+    public static var userConfigPath: String { userSSHDirectory + "/config" }
 
     /// Reads `path`; a missing file is an empty config, as for OpenSSH.
-    public static func load(path: String) throws -> SSHConfig {
+    public static func load(path: String, sshDirectory: String = userSSHDirectory) throws -> SSHConfig {
         guard let data = FileManager.default.contents(atPath: path) else { return SSHConfig(file: path) }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        return try parse(String(decoding: data, as: UTF8.self), file: path, sshDirectory: sshDirectory)
     }
 
-    public static func parse(_ text: String, file: String) throws -> SSHConfig {
-        var blocks = [Block(patterns: ["*"], isMatch: false, options: [])]
+    /// Parses `text`; `Include`d files are read, relative names from `sshDirectory`.
+    public static func parse(_ text: String, file: String, sshDirectory: String = userSSHDirectory) throws
+        -> SSHConfig
+    {
+        var blocks: [Block] = []
+        try parse(text, file: file, parent: nil, depth: 0, sshDirectory: sshDirectory, into: &blocks)
+        return SSHConfig(file: file, blocks: blocks)
+    }
+
+    private static func parse(
+        _ text: String, file: String, parent: Int?, depth: Int, sshDirectory: String, into blocks: inout [Block]
+    ) throws {
+        blocks.append(Block(condition: .always, parent: parent, file: file, line: 0, options: []))
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -65,99 +112,115 @@ public struct SSHConfig: Sendable, Equatable {
             let column =
                 rawLine.distance(
                     from: rawLine.startIndex, to: rawLine.firstIndex { !$0.isWhitespace } ?? rawLine.startIndex) + 1
+            func failure(_ message: String) -> SSHConfigError {
+                SSHConfigError(file: file, line: lineNumber, column: column, message: message)
+            }
             let key = keyword.lowercased()
             let arguments = try tokenize(rest, file: file, line: lineNumber, column: column)
             switch key {
             case "host":
-                if arguments.isEmpty {
-                    throw SSHConfigError(
-                        file: file, line: lineNumber, column: column, message: "`Host` needs at least one pattern")
-                }
-                blocks.append(Block(patterns: arguments, isMatch: false, options: []))
+                if arguments.isEmpty { throw failure("`Host` needs at least one pattern") }
+                blocks.append(
+                    Block(condition: .host(arguments), parent: parent, file: file, line: lineNumber, options: []))
             case "match":
-                blocks.append(Block(patterns: [], isMatch: true, options: []))
+                let criteria = try parseMatch(arguments, failure: failure)
+                blocks.append(
+                    Block(condition: .match(criteria), parent: parent, file: file, line: lineNumber, options: []))
+            case "include":
+                if arguments.isEmpty { throw failure("`Include` needs a file name or glob") }
+                if depth + 1 >= maximumIncludeDepth {
+                    throw failure(
+                        "`Include` nested deeper than \(maximumIncludeDepth) files: does a file include itself?")
+                }
+                // Everything the included files say applies only where this Include's block does;
+                // after them, this block goes on under its own condition.
+                let including = blocks.count - 1
+                for pattern in arguments {
+                    for path in includedFiles(pattern, sshDirectory: sshDirectory) {
+                        guard let data = FileManager.default.contents(atPath: path) else { continue }
+                        try parse(
+                            String(decoding: data, as: UTF8.self), file: path, parent: including, depth: depth + 1,
+                            sshDirectory: sshDirectory, into: &blocks)
+                    }
+                }
+                blocks.append(
+                    Block(
+                        condition: .continuation(including), parent: nil, file: file, line: lineNumber, options: []))
             default:
                 guard understood.contains(key) else { continue }
-                guard let value = arguments.first else {
-                    throw SSHConfigError(
-                        file: file, line: lineNumber, column: column, message: "`\(keyword)` needs a value")
-                }
+                guard let value = arguments.first else { throw failure("`\(keyword)` needs a value") }
                 if key == "port", Int(value).map({ (1...65535).contains($0) }) != true {
-                    throw SSHConfigError(
-                        file: file, line: lineNumber, column: column,
-                        message: "`Port \(value)` is not a port number (1-65535)")
+                    throw failure("`Port \(value)` is not a port number (1-65535)")
                 }
+                if let problem = Tokens.problem(in: value, keyword: key) { throw failure(problem) }
                 blocks[blocks.count - 1].options.append(Option(key: key, value: value, line: lineNumber))
             }
         }
-        return SSHConfig(file: file, blocks: blocks)
     }
 
-    /// The options that apply to `host` (the name as given, before HostName), first value winning.
-    public func options(for host: String) -> HostOptions {
-        var result = HostOptions()
-        var seen: Set<String> = []
-        for block in blocks where !block.isMatch && Self.matches(host: host, patterns: block.patterns) {
-            for option in block.options {
-                if option.key == "identityfile" {
-                    result.identityFiles.append(option.value)
-                    continue
+    /// Match criteria OpenSSH knows; the ones opsctl cannot evaluate make their block not apply.
+    static let matchKeywords: Set<String> = [
+        "all", "canonical", "final", "exec", "host", "originalhost", "user", "localuser", "localnetwork", "tagged",
+    ]
+
+    private static func parseMatch(_ arguments: [String], failure: (String) -> SSHConfigError) throws
+        -> [MatchCriterion]
+    {
+        if arguments.isEmpty { throw failure("`Match` needs criteria, for example `Match host web*` or `Match all`") }
+        var criteria: [MatchCriterion] = []
+        var index = 0
+        while index < arguments.count {
+            var word = Substring(arguments[index])
+            index += 1
+            let negated = word.hasPrefix("!")
+            if negated { word = word.dropFirst() }
+            let keyword = word.lowercased()
+            guard matchKeywords.contains(keyword) else {
+                throw failure(
+                    "unknown `Match` criterion `\(word)`: use all, host, originalhost, user, localuser "
+                        + "(OpenSSH's canonical, final, exec, localnetwork and tagged never match in opsctl)")
+            }
+            switch keyword {
+            case "all":
+                // OpenSSH accepts `all` alone or right after canonical/final.
+                let before = criteria.filter { $0.keyword != "canonical" && $0.keyword != "final" }
+                if !before.isEmpty || index < arguments.count {
+                    throw failure("`Match all` must stand alone (or follow canonical or final)")
                 }
-                guard !seen.contains(option.key) else { continue }
-                seen.insert(option.key)
-                switch option.key {
-                case "hostname": result.hostName = option.value
-                case "user": result.user = option.value
-                case "port": result.port = Int(option.value)
-                case "proxyjump":
-                    result.proxyJump =
-                        option.value.lowercased() == "none"
-                        ? [] : option.value.split(separator: ",").map { String($0) }
-                default: break
-                }
+                criteria.append(MatchCriterion(keyword: keyword, negated: negated, argument: nil))
+            case "canonical", "final":
+                criteria.append(MatchCriterion(keyword: keyword, negated: negated, argument: nil))
+            default:
+                guard index < arguments.count else { throw failure("`Match \(word)` needs an argument") }
+                criteria.append(MatchCriterion(keyword: keyword, negated: negated, argument: arguments[index]))
+                index += 1
             }
         }
-        return result
+        return criteria
     }
 
-    /// OpenSSH's rule: some positive pattern matches and no negated one does. Case-insensitive.
-    public static func matches(host: String, patterns: [String]) -> Bool {
-        let host = host.lowercased()
-        var positive = false
-        for raw in patterns.flatMap({ $0.split(separator: ",").map(String.init) }) {
-            let pattern = raw.lowercased()
-            if pattern.hasPrefix("!") {
-                if glob(Array(pattern.dropFirst()), Array(host)) { return false }
-            } else if glob(Array(pattern), Array(host)) {
-                positive = true
+    /// An Include argument's files in lexical order: `~` is the home directory, relative names
+    /// start in `sshDirectory`, glob wildcards expand; nothing matching is no error (as OpenSSH).
+    static func includedFiles(_ pattern: String, sshDirectory: String) -> [String] {
+        var path = pattern
+        if path == "~" || path.hasPrefix("~/") {
+            path = (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst()
+        } else if !path.hasPrefix("/") {
+            path = sshDirectory + "/" + path
+        }
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(path, 0, nil, &matches) == 0 else { return [] }
+        var files: [String] = []
+        for index in 0..<Int(matches.gl_pathc) {
+            guard let entry = matches.gl_pathv[index] else { continue }
+            let file = String(cString: entry)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append(file)
             }
         }
-        return positive
-    }
-
-    static func glob(_ pattern: [Character], _ text: [Character]) -> Bool {
-        var p = 0
-        var t = 0
-        var star = -1
-        var mark = 0
-        while t < text.count {
-            if p < pattern.count && (pattern[p] == "?" || pattern[p] == text[t]) {
-                p += 1
-                t += 1
-            } else if p < pattern.count && pattern[p] == "*" {
-                star = p
-                mark = t
-                p += 1
-            } else if star >= 0 {
-                p = star + 1
-                mark += 1
-                t = mark
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count && pattern[p] == "*" { p += 1 }
-        return p == pattern.count
+        return files.sorted()
     }
 
     /// `Keyword value` or `Keyword=value`.
@@ -193,14 +256,4 @@ public struct SSHConfig: Sendable, Equatable {
         if hasToken { tokens.append(current) }
         return tokens
     }
-}
-
-/// A config line opsctl cannot use, with its position.
-public struct SSHConfigError: Error, CustomStringConvertible, Equatable, Sendable {
-    public var file: String
-    public var line: Int
-    public var column: Int
-    public var message: String
-
-    public var description: String { "\(file):\(line):\(column): \(message)" }
 }

@@ -7,14 +7,30 @@ import Logging
 #endif
 
 /// An OpenSSH known_hosts file, read into libssh2's matcher (which handles hashed `|1|salt|hash`
-/// entries and comma-separated names). Lines libssh2 cannot parse (markers such as
-/// `@cert-authority`, key types it lacks) are skipped one by one, not the whole file.
+/// entries and comma-separated names). Lines libssh2 cannot parse (key types it lacks) are
+/// skipped one by one, not the whole file. Marker lines are kept apart: `@revoked` keys are
+/// refused whatever else the file says, and `@cert-authority` lines never count as host keys
+/// (host certificates are not supported), see `certificateAuthorityLines`.
 public final class SSHKnownHosts {
     public enum Verdict: Sendable, Equatable {
         case match
         /// The host is recorded with a different key of this type: possible man-in-the-middle.
         case mismatch
         case notFound
+        /// The key is listed `@revoked` on this 1-based line: refused even if another line accepts it.
+        case revoked(line: Int)
+    }
+
+    /// A `@revoked` or `@cert-authority` line.
+    struct MarkedLine {
+        var marker: String
+        var line: Int
+        /// The host patterns field: a comma-separated pattern list, or one hashed `|1|…` name.
+        var hosts: String
+        var keyType: String
+        var blob: Data
+        /// libssh2's matcher for a hashed name (it alone knows the hash), holding only this line.
+        var hashed: OpaquePointer?
     }
 
     let raw: OpaquePointer
@@ -23,6 +39,7 @@ public final class SSHKnownHosts {
     public let file: String
     /// 1-based numbers of lines that were not understood.
     public private(set) var skippedLines: [Int] = []
+    private var markedLines: [MarkedLine] = []
 
     public init(session: SSHSession, file: String, logger: Logger) throws {
         guard let raw = libssh2_knownhost_init(session.raw) else {
@@ -39,7 +56,11 @@ public final class SSHKnownHosts {
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty || text.hasPrefix("#") { continue }
             if text.hasPrefix("@") {
-                skippedLines.append(lineNumber)
+                if let marked = Self.markedLine(text, number: lineNumber, session: session) {
+                    markedLines.append(marked)
+                } else {
+                    skippedLines.append(lineNumber)
+                }
                 continue
             }
             let rc = text.withCString { libssh2_knownhost_readline(raw, $0, strlen($0), CSSH_KNOWNHOST_FILE_OPENSSH) }
@@ -54,6 +75,53 @@ public final class SSHKnownHosts {
 
     deinit {
         libssh2_knownhost_free(raw)
+        for marked in markedLines { if let hashed = marked.hashed { libssh2_knownhost_free(hashed) } }
+    }
+
+    /// `@revoked|@cert-authority HOSTS KEYTYPE BASE64 [COMMENT]`; nil for anything else.
+    private static func markedLine(_ text: String, number: Int, session: SSHSession) -> MarkedLine? {
+        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard fields.count >= 4, ["@revoked", "@cert-authority"].contains(fields[0].lowercased()),
+            let blob = Data(base64Encoded: fields[3])
+        else { return nil }
+        var marked = MarkedLine(
+            marker: fields[0].lowercased(), line: number, hosts: fields[1], keyType: fields[2], blob: blob)
+        if fields[1].hasPrefix("|"), let hashed = libssh2_knownhost_init(session.raw) {
+            let entry = fields[1...3].joined(separator: " ")
+            if entry.withCString({ libssh2_knownhost_readline(hashed, $0, strlen($0), CSSH_KNOWNHOST_FILE_OPENSSH) })
+                == 0
+            {
+                marked.hashed = hashed
+            } else {
+                libssh2_knownhost_free(hashed)
+            }
+        }
+        return marked
+    }
+
+    /// Whether a marked line's host field names the host (as OpenSSH: pattern lists with `*`, `?`
+    /// and `!`, matched against `host` or `[host]:port`).
+    private static func names(_ marked: MarkedLine, pattern: String) -> Bool {
+        if let hashed = marked.hashed {
+            // Checking the line's own key answers "match" exactly when the hashed name is this host.
+            let mask =
+                CSSH_KNOWNHOST_TYPE_PLAIN | CSSH_KNOWNHOST_KEYENC_RAW
+                | SSHHostKey.knownHostMask(forTypeName: marked.keyType)
+            let rc = marked.blob.withUnsafeBytes { bytes in
+                libssh2_knownhost_check(
+                    hashed, pattern, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count, mask, nil)
+            }
+            return rc == CSSH_KNOWNHOST_CHECK_MATCH
+        }
+        if marked.hosts.hasPrefix("|") { return false }
+        return SSHConfig.matches(host: pattern, patterns: [marked.hosts])
+    }
+
+    /// 1-based lines whose `@cert-authority` entry covers the host. opsctl cannot verify host
+    /// certificates, so when these are all the file has for a host, the caller must refuse it.
+    public func certificateAuthorityLines(host: String, port: Int) -> [Int] {
+        let pattern = Self.hostPattern(host: host, port: port)
+        return markedLines.filter { $0.marker == "@cert-authority" && Self.names($0, pattern: pattern) }.map(\.line)
     }
 
     /// The name known_hosts files use: `host` on port 22, `[host]:port` elsewhere (as OpenSSH).
@@ -62,7 +130,13 @@ public final class SSHKnownHosts {
     }
 
     public func check(host: String, port: Int, key: SSHHostKey) -> Verdict {
-        verdict(host: host, port: port, blob: key.blob, typeMask: key.knownHostTypeMask)
+        let pattern = Self.hostPattern(host: host, port: port)
+        if let revoked = markedLines.first(where: {
+            $0.marker == "@revoked" && $0.blob == key.blob && Self.names($0, pattern: pattern)
+        }) {
+            return .revoked(line: revoked.line)
+        }
+        return verdict(host: host, port: port, blob: key.blob, typeMask: key.knownHostTypeMask)
     }
 
     /// Which key types are recorded for the host, found by probing each type with a key that

@@ -66,6 +66,7 @@ extension SSHSession {
             // Write until the window or the socket is full (or 4 MB went out), then read: one
             // packet per turn would cost two idle reads per 32 KB sent.
             var sentThisTurn = 0
+            var windowWasFull = false
             writing: while stdinOpen && (stuck == .none || stuck == .input) && sentThisTurn < 4 << 20 {
                 if pendingOffset == pending.count {
                     guard let chunk = try stdin?() else {
@@ -86,6 +87,7 @@ extension SSHSession {
                     }
                     guard let written else {
                         stuck = isSendingBlocked ? .input : .none
+                        windowWasFull = channel.writeWindow == 0
                         break writing
                     }
                     stuck = .none
@@ -153,13 +155,23 @@ extension SSHSession {
                     stderrDone = true
                 }
             }
+            // The command ended and the server closed the channel while input was left and the window
+            // was used up: libssh2's write never notices the close and no window will come (a failed
+            // `cat > missing/dir/file` fed 20 MB hung here). Drop the rest, as ssh does.
+            if stdoutDone && stderrDone && stdinOpen && !progressed && stuck == .none && channel.isClosedByRemote {
+                stdinOpen = false
+                continue
+            }
             // The command ended while its input source was still waiting for it: stop waiting.
             if stdoutDone && stderrDone && stdinOpen && inputNotReady && pendingOffset == pending.count {
                 stdinOpen = false
                 continue
             }
             if stdoutDone && stderrDone && eofSent && stuck == .none { break }
-            if !progressed {
+            // A write that found the window used up, then a read that took in the server's window
+            // adjustment: there is room again and nothing more will arrive, so write instead of waiting.
+            let canWrite = windowWasFull && stdinOpen && stuck == .none && channel.writeWindow > 0
+            if !progressed && !canWrite {
                 try waitForSocket(deadline: deadline, operation: operation, onlyWritable: stuck != .none)
             }
         }

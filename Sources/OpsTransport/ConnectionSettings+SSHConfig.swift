@@ -26,22 +26,26 @@ extension ConnectionSettings {
     /// `chain` holds the hosts already on the path, so a jump host that (say, through `Host *`)
     /// names itself or an earlier hop as its own jump is reached directly instead of looping.
     private func resolved(with config: SSHConfig, explicit: ExplicitFields, chain: Set<String>) -> ConnectionSettings {
-        let options = config.options(for: address)
+        let options = config.options(
+            for: SSHConfig.Target(
+                host: address, hostName: explicit.contains(.address) ? address : nil,
+                user: explicit.contains(.user) ? user : nil, defaultUser: user))
         var result = self
+        result.sshConfigNotes = options.notes
         if !explicit.contains(.address), let hostName = options.hostName {
-            result.address = hostName.replacingOccurrences(of: "%h", with: address)
+            result.address = SSHConfig.Tokens(remoteHost: address, originalHost: address).expand(hostName)
         }
         if !explicit.contains(.port), let port = options.port { result.port = port }
         if !explicit.contains(.user), let user = options.user { result.user = user }
+        // Tokens take the final values, inventory ones included, as OpenSSH expands them last.
+        let tokens = SSHConfig.Tokens(
+            remoteHost: result.address, originalHost: address, port: result.port, remoteUser: result.user)
         if !explicit.contains(.identityFiles), !options.identityFiles.isEmpty {
-            result.identityFiles = options.identityFiles.map {
-                $0.replacingOccurrences(of: "%h", with: result.address)
-                    .replacingOccurrences(of: "%r", with: result.user)
-            }
+            result.identityFiles = options.identityFiles.map(tokens.expand)
         }
         if !explicit.contains(.jumpHosts), let jumps = options.proxyJump {
             var chain = chain
-            result.jumpHosts = jumps.flatMap { spec -> [ConnectionSettings] in
+            result.jumpHosts = jumps.map(tokens.expand).flatMap { spec -> [ConnectionSettings] in
                 let hop = jumpSettings(spec, target: result)
                 if chain.contains(hop.address) { return [] }
                 chain.insert(hop.address)

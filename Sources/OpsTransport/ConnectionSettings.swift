@@ -34,6 +34,9 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var keepaliveInterval: Int
     /// Jump hosts, outermost first (`ProxyJump a,b` → [a, b]); each is reached through the one before.
     public var jumpHosts: [ConnectionSettings]
+    /// ssh config blocks skipped for this host (a `Match exec` opsctl never runs), logged at debug
+    /// when connecting, since OpenSSH might have applied them.
+    public var sshConfigNotes: [String] = []
 
     public init(
         name: String, kind: Kind = .ssh, address: String? = nil, port: Int = 22, user: String = "root",

@@ -8,6 +8,9 @@ struct SSHConnector {
     let logger: Logger
 
     func open(_ settings: ConnectionSettings) throws -> SSHSession {
+        for note in settings.sshConfigNotes + settings.jumpHosts.flatMap(\.sshConfigNotes) {
+            logger.debug("ssh config block skipped", metadata: ["reason": "\(note)"])
+        }
         var previous: SSHSession?
         for jump in settings.jumpHosts {
             var hop = jump
@@ -67,7 +70,22 @@ struct SSHConnector {
                 reason: "the \(key.typeName) key of \(name) is now \(key.fingerprint), which differs from the one "
                     + "recorded in \(file): the host was reinstalled, or someone is intercepting the connection. "
                     + "If the change is expected, remove the old key with `ssh-keygen -R '\(name)' -f \(file)`")
+        case .revoked(let line):
+            throw TransportError.hostKey(
+                host: label,
+                reason: "\(name) presented the \(key.typeName) key \(key.fingerprint), which \(file):\(line) marks "
+                    + "@revoked: refusing it whatever other lines say. The host needs a new key, recorded in \(file)")
         case .notFound:
+            let authorities = knownHosts.certificateAuthorityLines(host: settings.address, port: settings.port)
+            if let line = authorities.first {
+                // Recording the plain key (accept-new) would bypass the CA the file asks for.
+                throw TransportError.hostKey(
+                    host: label,
+                    reason: "\(name) is known only through the @cert-authority line \(file):\(line), but opsctl "
+                        + "does not support host certificates. Add the host's own key to \(file) (its \(key.typeName) "
+                        + "key has fingerprint \(key.fingerprint); compare it with `ssh-keygen -lf` on the host's "
+                        + "public key)")
+            }
             if settings.hostKeyPolicy == .acceptNew {
                 do {
                     try SSHKnownHosts.append(key: key, host: settings.address, port: settings.port, to: file)

@@ -144,37 +144,24 @@ public final class SSHTransport: Transport, @unchecked Sendable {
 
     /// Uploads a whole file through libssh2's SFTP (no rename into place); bench/ssh compares it with exec.
     public func sftpUpload(file localPath: String, to remotePath: String, mode: Int) throws {
-        guard let handle = FileHandle(forReadingAtPath: localPath) else {
-            throw TransportError.io(host: hostName, operation: "SFTP upload", reason: "cannot open \(localPath)")
-        }
-        defer { try? handle.close() }
-        try sftpUpload(handle, to: remotePath, mode: mode)
-    }
-
-    /// The exec + `cat` upload of a file (what `upload(file:)` uses), named for bench/ssh's comparison.
-    public func execUpload(file localPath: String, to remotePath: String, mode: Int) throws {
-        guard let handle = FileHandle(forReadingAtPath: localPath) else {
-            throw TransportError.io(host: hostName, operation: "upload", reason: "cannot open \(localPath)")
-        }
-        defer { try? handle.close() }
-        try upload(to: remotePath, mode: mode) {
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            return chunk.isEmpty ? nil : chunk
-        }
-    }
-
-    private func sftpUpload(_ handle: FileHandle, to remotePath: String, mode: Int) throws {
+        let file = try FileChunks(path: localPath, chunkSize: 4 << 20, host: hostName)
+        defer { file.cancel() }
         lock.lock()
         defer { lock.unlock() }
         let session = try openSession()
         do {
-            try session.sftpWrite(to: remotePath, mode: mode, deadline: Deadline(seconds: settings.commandTimeout)) {
-                let chunk = try handle.read(upToCount: 4 << 20) ?? Data()
-                return chunk.isEmpty ? nil : chunk
-            }
+            try session.sftpWrite(
+                to: remotePath, mode: mode, deadline: Deadline(seconds: settings.commandTimeout), chunks: file.next)
         } catch let error as SSHError {
             throw TransportError(error, command: "SFTP upload to \(remotePath)")
         }
+    }
+
+    /// The exec + `cat` upload of a file (what `upload(file:)` uses), named for bench/ssh's comparison.
+    public func execUpload(file localPath: String, to remotePath: String, mode: Int) throws {
+        let file = try FileChunks(path: localPath, chunkSize: 1 << 20, host: hostName)
+        defer { file.cancel() }
+        try upload(to: remotePath, mode: mode, chunks: file.next)
     }
 
     public func download(_ remotePath: String) throws -> Data {

@@ -60,4 +60,33 @@ final class ConnectionResolveTests: XCTestCase {
             try ConnectionSettings.resolve(host: "x", vars: vars(["ansible_connection": "winrm"]), overrides: .init(), sshConfig: nil)
         ) { XCTAssertTrue("\($0)".contains("not supported"), "\($0)") }
     }
+
+    func testMatchSeesTheInventoryUserAndHostName() throws {
+        let config = try SSHConfig.parse(
+            """
+            Match user deploy
+              IdentityFile /keys/deploy
+            Match host 10.0.0.*
+              Port 2200
+            Match originalhost web1 !user deploy
+              ProxyJump other-user-bastion
+            Host *
+              IdentityFile /keys/default
+            """, file: "config")
+        let deploy = try ConnectionSettings.resolve(
+            host: "web1", vars: vars(["ansible_user": "deploy", "ansible_host": "10.0.0.7"]), overrides: .init(),
+            sshConfig: config)
+        XCTAssertEqual(deploy.identityFiles, ["/keys/deploy", "/keys/default"])
+        XCTAssertEqual(deploy.port, 2200)
+        XCTAssertEqual(deploy.jumpHosts.count, 0)
+        // The inventory name is the name as given when no ansible_host is set.
+        let root = try ConnectionSettings.resolve(host: "web1", vars: vars([:]), overrides: .init(), sshConfig: config)
+        XCTAssertEqual(root.identityFiles, ["/keys/default"])
+        XCTAssertEqual(root.port, 22)
+        XCTAssertEqual(root.jumpHosts.map(\.address), ["other-user-bastion"])
+        // A flag user (-u) counts as well.
+        let flagged = try ConnectionSettings.resolve(
+            host: "web1", vars: vars([:]), overrides: .init(user: "deploy"), sshConfig: config)
+        XCTAssertEqual(flagged.identityFiles, ["/keys/deploy", "/keys/default"])
+    }
 }

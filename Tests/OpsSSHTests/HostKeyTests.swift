@@ -127,4 +127,91 @@ final class HostKeyTests: XCTestCase {
             XCTAssertEqual(try connect(settings).stdoutText, "connected\n", "with only the \(name) key known")
         }
     }
+
+    func knownHostsError(_ settings: ConnectionSettings) -> String? {
+        do {
+            _ = try connect(settings)
+            return nil
+        } catch TransportError.hostKey(_, let reason) {
+            return reason
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    func testRevokedKeyIsRefusedEvenWhenAnotherLineAcceptsIt() throws {
+        let other = server.directory.path + "/other_key"
+        try TestSSHServer.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other])
+        let otherPublic = try String(contentsOfFile: other + ".pub", encoding: .utf8)
+            .split(separator: " ").prefix(2).joined(separator: " ")
+        var settings = server.settings()
+        settings.knownHostsFile = server.directory.path + "/revoked_known_hosts"
+        let accepting = "[127.0.0.1]:\(server.port) \(server.hostPublicKey)"
+        // Another key's revocation changes nothing.
+        try "@revoked * \(otherPublic)\n\(accepting)\n".write(
+            toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try connect(settings).stdoutText, "connected\n")
+
+        let fingerprint = try openSSHFingerprint()
+        let revocations = [
+            "@revoked * \(server.hostPublicKey)", "@revoked 127.0.0.1,[127.0.0.1]:* \(server.hostPublicKey)",
+        ]
+        for revocation in revocations {
+            try "\(accepting)\n# the key leaked\n\(revocation)\n".write(
+                toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
+            for policy in [ConnectionSettings.HostKeyPolicy.strict, .acceptNew] {
+                settings.hostKeyPolicy = policy
+                let reason = try XCTUnwrap(knownHostsError(settings), "\(revocation) was not enforced")
+                XCTAssertTrue(reason.contains("\(settings.knownHostsFile):3"), reason)
+                XCTAssertTrue(reason.contains("@revoked"), reason)
+                XCTAssertTrue(reason.contains(fingerprint), reason)
+            }
+        }
+        // OpenSSH refuses the same file.
+        XCTAssertThrowsError(
+            try TestSSHServer.run(
+                "/usr/bin/ssh",
+                ["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o",
+                 "UserKnownHostsFile=\(settings.knownHostsFile)", "-i", server.clientKey, "-p", "\(server.port)",
+                 "root@127.0.0.1", "true"]))
+
+        // A hashed name on a @revoked line (ssh-keygen -H leaves marker lines alone: hash it by hand).
+        let hashedFile = server.directory.path + "/hashed_revoked"
+        try "\(accepting)\n".write(toFile: hashedFile, atomically: true, encoding: .utf8)
+        try TestSSHServer.run("/usr/bin/ssh-keygen", ["-H", "-f", hashedFile])
+        let hashed = try String(contentsOfFile: hashedFile, encoding: .utf8)
+        XCTAssertTrue(hashed.hasPrefix("|1|"), hashed)
+        try "\(accepting)\n@revoked \(hashed)".write(
+            toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
+        let reason = try XCTUnwrap(knownHostsError(settings), "a hashed @revoked line was not enforced")
+        XCTAssertTrue(reason.contains("\(settings.knownHostsFile):2"), reason)
+    }
+
+    func testCertificateAuthorityLineAloneIsRefusedAsUnsupported() throws {
+        let ca = server.directory.path + "/ca_key"
+        try TestSSHServer.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", ca])
+        let caPublic = try String(contentsOfFile: ca + ".pub", encoding: .utf8)
+            .split(separator: " ").prefix(2).joined(separator: " ")
+        var settings = server.settings()
+        settings.knownHostsFile = server.directory.path + "/ca_known_hosts"
+        // The host's own key behind a CA marker is still no plain host key.
+        for key in [caPublic, server.hostPublicKey] {
+            let contents = "# CA\n@cert-authority [127.0.0.1]:* \(key)\n"
+            try contents.write(toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
+            for policy in [ConnectionSettings.HostKeyPolicy.strict, .acceptNew] {
+                settings.hostKeyPolicy = policy
+                let reason = try XCTUnwrap(knownHostsError(settings), "a @cert-authority line was taken as a host key")
+                XCTAssertTrue(reason.contains("\(settings.knownHostsFile):2"), reason)
+                XCTAssertTrue(reason.contains("does not support host certificates"), reason)
+            }
+            XCTAssertEqual(
+                try String(contentsOfFile: settings.knownHostsFile, encoding: .utf8), contents,
+                "accept-new must not record a key the file expects a certificate for")
+        }
+        // With the plain key beside it, the CA line is irrelevant.
+        try "@cert-authority * \(caPublic)\n[127.0.0.1]:\(server.port) \(server.hostPublicKey)\n".write(
+            toFile: settings.knownHostsFile, atomically: true, encoding: .utf8)
+        settings.hostKeyPolicy = .strict
+        XCTAssertEqual(try connect(settings).stdoutText, "connected\n")
+    }
 }

@@ -139,10 +139,11 @@ final class SSHConfigTests: XCTestCase {
         }
     }
 
-    func testMatchBlocksAndUnknownKeywordsAreIgnored() throws {
+    func testMatchBlocksApplyAndUnknownKeywordsAreIgnored() throws {
         let config = try SSHConfig.parse(
             "Match host x\n  User matched\nHost *\n  ForwardAgent yes\n  User plain\n", file: "/c")
-        XCTAssertEqual(config.options(for: "x").user, "plain")
+        XCTAssertEqual(config.options(for: "x").user, "matched")
+        XCTAssertEqual(config.options(for: "y").user, "plain")
     }
 
     func testMissingFileIsAnEmptyConfig() throws {

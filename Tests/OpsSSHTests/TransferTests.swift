@@ -81,4 +81,37 @@ final class TransferTests: XCTestCase {
             XCTAssertTrue(reason.contains("No such file"), reason)
         }
     }
+
+    func testFileUploadEdgeCases() throws {
+        // A missing local file: a clear error, nothing sent.
+        XCTAssertThrowsError(try transport.upload(file: "/nonexistent/local.bin", to: "/tmp/x", mode: 0o600)) { error in
+            guard case TransportError.io(_, _, let reason) = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(reason.contains("cannot open /nonexistent/local.bin"), reason)
+            XCTAssertTrue(reason.contains("No such file"), reason)
+        }
+        // An empty file arrives empty, with its mode.
+        let empty = server.directory.path + "/empty.bin"
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let remoteEmpty = server.directory.path + "/empty-remote.bin"
+        try transport.upload(file: empty, to: remoteEmpty, mode: 0o604)
+        XCTAssertEqual(try transport.exec(ExecRequest("stat -c '%s %a' \(remoteEmpty)")).stdoutText, "0 604\n")
+        // A file of several chunks plus a tail keeps its bytes (the read-ahead keeps their order).
+        let odd = server.directory.path + "/odd.bin"
+        try TestSSHServer.run("/bin/sh", ["-c", "head -c 5242881 /dev/urandom > \(odd)"])
+        let remoteOdd = server.directory.path + "/odd-remote.bin"
+        try transport.upload(file: odd, to: remoteOdd, mode: 0o600)
+        XCTAssertEqual(try sha256(remoteOdd), try sha256(odd))
+    }
+
+    func testFailedFileUploadStopsAndTheSessionStaysUsable() throws {
+        let local = server.directory.path + "/twenty.bin"
+        try TestSSHServer.run("/bin/sh", ["-c", "head -c 20971520 /dev/urandom > \(local)"])
+        let remote = server.directory.path + "/missing/dir/twenty.bin"
+        XCTAssertThrowsError(try transport.upload(file: local, to: remote, mode: 0o600)) { error in
+            guard case TransportError.io(_, let operation, let reason) = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(operation.contains(remote), operation)
+            XCTAssertTrue(reason.contains("No such file or directory"), reason)
+        }
+        XCTAssertEqual(try transport.exec(ExecRequest("echo still here")).stdoutText, "still here\n")
+    }
 }
