@@ -203,7 +203,16 @@ extension SSHSession {
     func takeNextChannel(deadline: Deadline) throws -> SSHChannel {
         if let handle = nextChannel {
             nextChannel = nil
-            return SSHChannel(raw: handle, session: self)
+            let channel = SSHChannel(raw: handle, session: self)
+            // The server may have dropped the connection while it sat idle: learn it before the
+            // command is sent, so it fails as an open (the command never started, the caller
+            // may reconnect and retry) exactly as without the channel opened ahead.
+            if socket.wait(events: Int16(POLLIN), until: Deadline(seconds: 0)) {
+                var byte: CChar = 0
+                let rc = cssh_channel_read(handle, 0, &byte, 1)
+                if rc < 0 && rc != Int(CSSH_ERROR_EAGAIN) { throw error(.failure, "open channel", code: Int32(rc)) }
+            }
+            return channel
         }
         isOpeningNextChannel = false
         return try openSessionChannel(deadline: deadline)
