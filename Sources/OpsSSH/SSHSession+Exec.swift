@@ -22,9 +22,11 @@ extension SSHSession {
         onStdout: ((Data) -> Void)? = nil, onStderr: ((Data) -> Void)? = nil
     ) throws -> SSHExecResult {
         do {
-            return try runExec(
+            let result = try runExec(
                 command, stdin: stdin, deadline: deadline, collectOutput: collectOutput, onStdout: onStdout,
                 onStderr: onStderr)
+            prepareNextChannel()
+            return result
         } catch {
             // Abandoned (timeout, error) with a packet half-sent: only the abandoned call could
             // finish it, so nothing else can be sent on this session again. Start afresh next time.
@@ -37,7 +39,7 @@ extension SSHSession {
         _ command: String, stdin: (() throws -> Data?)? = nil, deadline: Deadline, collectOutput: Bool = true,
         onStdout: ((Data) -> Void)? = nil, onStderr: ((Data) -> Void)? = nil
     ) throws -> SSHExecResult {
-        let channel = try openSessionChannel(deadline: deadline)
+        let channel = try takeNextChannel(deadline: deadline)
         let operation = "run `\(command.count > 200 ? String(command.prefix(200)) + "…" : command)`"
         try retry(operation, deadline: deadline, kind: .failure) {
             command.withCString { cssh_channel_exec(channel.raw, $0, UInt32(strlen($0))) }
@@ -193,6 +195,39 @@ extension SSHSession {
         }
         return SSHExecResult(
             exitStatus: signal == nil ? status : -1, exitSignal: signal, stdout: stdout, stderr: stderr)
+    }
+
+    /// Sends the open of the next command's channel now, without waiting: its confirmation
+    /// arrives while the engine waits for the other hosts, instead of costing the next command
+    /// a round trip. At most one such channel is open, after the previous one closed.
+    func prepareNextChannel() {
+        guard nextChannel == nil, !isOpeningNextChannel, !isBroken else { return }
+        if let handle = cssh_channel_open_session(raw, Self.channelWindow) {
+            nextChannel = handle
+        } else if libssh2_session_last_errno(raw) == CSSH_ERROR_EAGAIN {
+            isOpeningNextChannel = true
+        }
+        // Any other failure leaves libssh2 idle; the next command's own open reports it.
+    }
+
+    /// The channel prepared ahead, or one opened now. An open left in flight is finished by
+    /// calling libssh2's open again, which resumes it.
+    func takeNextChannel(deadline: Deadline) throws -> SSHChannel {
+        if let handle = nextChannel {
+            nextChannel = nil
+            let channel = SSHChannel(raw: handle, session: self)
+            // The server may have dropped the connection while it sat idle: learn it before the
+            // command is sent, so it fails as an open (the command never started, the caller
+            // may reconnect and retry) exactly as without the channel opened ahead.
+            if socket.wait(events: Int16(POLLIN), until: Deadline(seconds: 0)) {
+                var byte: CChar = 0
+                let rc = cssh_channel_read(handle, 0, &byte, 1)
+                if rc < 0 && rc != Int(CSSH_ERROR_EAGAIN) { throw error(.failure, "open channel", code: Int32(rc)) }
+            }
+            return channel
+        }
+        isOpeningNextChannel = false
+        return try openSessionChannel(deadline: deadline)
     }
 }
 

@@ -19,6 +19,9 @@ public final class SSHSession {
     var tunnel: SSHTunnel?
     /// Set once the connection failed underneath; the session must then be thrown away.
     public internal(set) var isBroken = false
+    /// The channel opened ahead for the next command (see `prepareNextChannel`), or its open in flight.
+    var nextChannel: OpaquePointer?
+    var isOpeningNextChannel = false
     private var isHandshaken = false
 
     public init(socket: SSHSocket, hostName: String, keepaliveInterval: Int, logger: Logger) throws {

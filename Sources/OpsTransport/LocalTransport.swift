@@ -27,6 +27,9 @@ public final class LocalTransport: Transport {
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
+        // Woken at the exit, rather than polling for it: a poll interval would add to every command.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         logger.debug("local exec", metadata: ["host": "\(hostName)", "command": "\(request.command)"])
         do { try process.run() } catch {
             throw TransportError.io(host: hostName, operation: "exec \(request.command)", reason: "\(error)")
@@ -48,17 +51,17 @@ public final class LocalTransport: Transport {
         // Local sudo reads the password from stdin ahead of the command's own input.
         let input = request.prompt?.answer.map { $0 + (request.stdin ?? Data()) } ?? request.stdin
         DispatchQueue.global().async {
-            if let input, !input.isEmpty { try? stdinPipe.fileHandleForWriting.write(contentsOf: input) }
+            if let input, !input.isEmpty {
+                // A command may exit without reading its input (a file script that found nothing
+                // to change): the write must fail with EPIPE, not kill us with SIGPIPE.
+                Self.withoutSIGPIPE { try? stdinPipe.fileHandleForWriting.write(contentsOf: input) }
+            }
             try? stdinPipe.fileHandleForWriting.close()
         }
         var timedOut = false
-        if let timeout = request.timeout {
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline { usleep(2000) }
-            if process.isRunning {
-                timedOut = true
-                kill(-process.processIdentifier, SIGKILL)
-            }
+        if let timeout = request.timeout, exited.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            kill(-process.processIdentifier, SIGKILL)
         }
         process.waitUntilExit()
         group.wait()
@@ -111,6 +114,23 @@ public final class LocalTransport: Transport {
             unlink(temp)
             throw TransportError.io(host: hostName, operation: "write \(path)", reason: "\(error)")
         }
+    }
+
+    /// Runs `body` with SIGPIPE blocked on this thread (where a write to a closed pipe raises
+    /// it), then discards one it raised: a library must not change the process's disposition.
+    static func withoutSIGPIPE(_ body: () -> Void) {
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+        body()
+        var pending = sigset_t()
+        if sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1 {
+            var now = timespec()
+            _ = sigtimedwait(&pipeSignal, nil, &now)
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
 
     static func signalName(_ number: Int32) -> String {

@@ -16,13 +16,15 @@ import time
 import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PEERS = os.path.abspath(os.path.join(ROOT, "..", "shared", "peers"))
-if not os.path.isdir(PEERS):
-    PEERS = os.path.join(ROOT, "bench", "peers")
+# ../shared/peers beside the checkout (or two levels up, from a worktree in /work/wt/NAME).
+PEERS = next((p for p in [os.path.join(ROOT, "..", "shared", "peers"), os.path.join(ROOT, "..", "..", "shared", "peers")]
+              if os.path.isdir(p)), os.path.join(ROOT, "bench", "peers"))
+PEERS = os.path.abspath(PEERS)
 
 
 def lab_hosts():
-    inv = os.path.join(ROOT, "inventories", "lab")
+    # The lab's generated inventory; OPSCTL_LAB_INVENTORY points at another checkout's (as the lab tests do).
+    inv = os.environ.get("OPSCTL_LAB_INVENTORY") or os.path.join(ROOT, "inventories", "lab")
     hosts = yaml.safe_load(open(os.path.join(inv, "hosts.yml")))["all"]["hosts"]
     common = yaml.safe_load(open(os.path.join(inv, "group_vars", "all.yml")))
     return {name: (v or {}).get("ansible_host", name) for name, v in hosts.items()}, common
@@ -71,11 +73,31 @@ def end_state(opsctl, workdir, root):
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12], len(lines)
 
 
+def only_opsctl(args, work, env, ops):
+    """Best of N opsctl runs per workload, for iterating on opsctl's speed without the peers' minutes."""
+    best = {}
+    for _ in range(args.repeat):
+        for w, t in [("cmd50", timed(ops("cmd50.yml"), work)[0])]:
+            best[w] = min(best.get(w, t), t)
+        on_hosts(args.opsctl, work, "rm -rf /srv/bench")
+        first = timed(ops("files40.yml"), work, env)[0]
+        second = timed(ops("files40.yml"), work, env)[0]
+        best["files40 first"] = min(best.get("files40 first", first), first)
+        best["files40 second"] = min(best.get("files40 second", second), second)
+    print(f"\nopsctl alone on {args.hosts}, best of {args.repeat}, seconds")
+    for w, t in best.items():
+        print(f"{w:<16}{t:>10.3f}")
+    print(f"load: {open('/proc/loadavg').read().strip()}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--opsctl", required=True)
     ap.add_argument("--hosts", default="app1,app2,app3")
     ap.add_argument("--scale-hosts", default="lb1,app1,app2,app3,db1,backup1")
+    ap.add_argument("--only-opsctl", action="store_true",
+                    help="time opsctl alone (best of --repeat runs), for quick loops; no peers, no ratios")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per workload with --only-opsctl")
     args = ap.parse_args()
     addresses, common = lab_hosts()
     names = args.hosts.split(",")
@@ -84,8 +106,12 @@ def main():
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(work, "ansible.cfg"))
     peers = {n: os.path.join(PEERS, n) for n in ["cmd50.yml", "files40.yml", "cmd50.py", "files40.py"]}
 
-    results = {}
     ops = lambda pb: [args.opsctl, "play", peers[pb], "-i", work, "--no-color", "--forks", "10"]
+    if args.only_opsctl:
+        only_opsctl(args, work, env, ops)
+        return
+
+    results = {}
     ans = lambda pb: ["ansible-playbook", "-i", os.path.join(work, "hosts.yml"), peers[pb]]
     pyi = lambda py: ["pyinfra", "-y", os.path.join(work + "-pyinfra", "inventory.py"), peers[py]]
 

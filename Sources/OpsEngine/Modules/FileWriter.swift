@@ -26,20 +26,32 @@ enum FileWriter {
         let q = RemoteScript.q
         let sha1 = Insecure.SHA1.hash(data: req.content).map { String(format: "%02x", $0) }.joined()
         let wantDiff = context.diffMode && req.content.count <= 256 * 1024
+        // Small input goes out with the command in one window: the script need not read what
+        // it does not use (a `cat` less per unchanged file). Large input is drained, so the
+        // sender is not left waiting on a full window.
+        let drain = req.content.count > 64 * 1024 ? "cat >/dev/null" : ":"
+        // The temporary file is created with O_EXCL (noclobber) under a umask giving it its
+        // final mode at once when that is a plain numeric one (no chmod afterwards), else 0600
+        // for a file that replaces another (its mode and owner are copied below) or the default
+        // mode for a new one, as Ansible does. The name is random and the create exclusive, as
+        // mktemp's, without a process for it.
+        var exactMode: String?
+        if case .numeric(let m)? = req.mode, m & ~0o666 == 0 { exactMode = String(0o777 & ~m, radix: 8) }
+        let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         var script = """
             check=\(context.checkMode ? 1 : 0); changed=0; d=\(q(req.dest))
             \(req.nameInDirectory.map { "if [ -d \"$d\" ]; then d=\"$d/\"\(q($0)); fi" } ?? "if [ -d \"$d\" ]; then echo \"dest $d is a directory\" >&2; cat >/dev/null; exit 1; fi")
             if [ -e "$d" ] && [ ! -f "$d" ]; then echo "dest $d exists and is not a regular file" >&2; cat >/dev/null; exit 1; fi
             dir=${d%/*}; [ -n "$dir" ] || dir=/; [ "$dir" != "$d" ] || dir=.; if [ ! -d "$dir" ]; then echo "destination directory $dir does not exist" >&2; cat >/dev/null; exit 1; fi
-            have=$(sha1sum < "$d" 2>/dev/null); have=${have%% *}
+            if [ -f "$d" ]; then have=$(sha1sum < "$d" 2>/dev/null); have=${have%% *}; else have=; fi
             if [ "$have" != \(sha1) ] && { [ -z "$have" ] || [ \(req.force ? 1 : 0) = 1 ]; }; then
               changed=1
               \(wantDiff ? "[ -f \"$d\" ] && echo \"before_b64=$(base64 -w0 < \"$d\")\"" : ":")
-              if [ "$check" = 1 ]; then cat >/dev/null; else
-                t=$(mktemp "$dir/.opsctl.XXXXXX") || exit 1
-                cat > "$t" || { rm -f "$t"; exit 1; }
-                if [ -e "$d" ]; then chmod --reference="$d" "$t"; chown --reference="$d" "$t" 2>/dev/null
-                else chmod $(printf '%o' $((0666 & ~$(umask)))) "$t"; fi
+              if [ "$check" = 1 ]; then \(drain); else
+                t="$dir/.opsctl.$$.\(token)"
+                if [ -e "$d" ]; then um=\(exactMode ?? "077"); else um=\(exactMode ?? ""); fi
+                ( if [ -n "$um" ]; then umask $um; fi; set -C; exec cat > "$t" ) || { rm -f "$t"; exit 1; }
+                if [ -e "$d" ]; then \(exactMode == nil ? "chmod --reference=\"$d\" \"$t\"; " : "")chown --reference="$d" "$t" 2>/dev/null; fi
 
             """
         if let validate = req.validate {
@@ -58,7 +70,7 @@ enum FileWriter {
         script += """
                 mv -f "$t" "$d" || { rm -f "$t"; exit 1; }
               fi
-            else cat >/dev/null; fi
+            else \(drain); fi
 
             """
         script += RemoteScript.attributes(mode: req.mode, owner: req.owner, group: req.group)

@@ -11,26 +11,29 @@ public enum RemoteScript {
 
     /// Brings mode/owner/group of "$d" to what is asked; sets changed=1 when something differs.
     /// Needs `$check` (1 in check mode) and `$changed` set by the caller's script. One `stat` reads
-    /// all three: each process a script starts costs a few milliseconds on a busy host.
+    /// all three, and what `describe` prints after: each process a script starts costs a few
+    /// milliseconds on a busy host. The reading is kept in `$st` (for path `$st_of`) until
+    /// something changes the file.
     static func attributes(mode: FileMode?, owner: String?, group: String?, recurse: Bool = false) -> String {
         if (mode == nil || mode == .preserve) && owner == nil && group == nil { return "" }
         let r = recurse ? "-R " : ""
         var s = """
-            if [ -e "$d" ]; then set -- $(stat -c '%a %U %u %G %g' "$d"); else set -- none none none none none; fi
+            if [ -e "$d" ]; then st=$(stat -c '%a %U %u %G %g %s %F' "$d"); st_of=$d; set -- $st
+            else st=; set -- none none none none none; fi
 
             """
         switch mode {
         case .numeric(let m)?:
             // stat prints no leading zeros ("644", "4755"); compare on the same footing.
             s += """
-                if [ "$1" != \(String(m, radix: 8)) ]; then changed=1; [ "$check" = 1 ] || chmod \(r)\(String(format: "%04o", m)) "$d" || exit 1; fi
+                if [ "$1" != \(String(m, radix: 8)) ]; then changed=1; [ "$check" = 1 ] || { st=; chmod \(r)\(String(format: "%04o", m)) "$d"; } || exit 1; fi
 
                 """
         case .symbolic(let sym)?:
             s += """
                 if [ -e "$d" ]; then
                 if [ "$check" = 1 ]; then t=$(mktemp) && chmod "$1" "$t" && chmod \(q(sym)) "$t" && new=$(stat -c %a "$t"); rm -f "$t"
-                else chmod \(r)\(q(sym)) "$d" || exit 1; new=$(stat -c %a "$d"); fi
+                else st=; chmod \(r)\(q(sym)) "$d" || exit 1; new=$(stat -c %a "$d"); fi
                 [ "$1" = "$new" ] || changed=1; fi
 
                 """
@@ -38,22 +41,29 @@ public enum RemoteScript {
         }
         if let owner {
             s += """
-                if [ "$2" != \(q(owner)) ] && [ "$3" != \(q(owner)) ]; then changed=1; [ "$check" = 1 ] || chown \(r)\(q(owner)) "$d" || exit 1; fi
+                if [ "$2" != \(q(owner)) ] && [ "$3" != \(q(owner)) ]; then changed=1; [ "$check" = 1 ] || { st=; chown \(r)\(q(owner)) "$d"; } || exit 1; fi
 
                 """
         }
         if let group {
             s += """
-                if [ "$4" != \(q(group)) ] && [ "$5" != \(q(group)) ]; then changed=1; [ "$check" = 1 ] || chgrp \(r)\(q(group)) "$d" || exit 1; fi
+                if [ "$4" != \(q(group)) ] && [ "$5" != \(q(group)) ]; then changed=1; [ "$check" = 1 ] || { st=; chgrp \(r)\(q(group)) "$d"; } || exit 1; fi
 
                 """
         }
         return s
     }
 
-    /// Prints the file's attributes as `key=value` lines (Ansible's return values for files).
+    /// Prints the file's attributes as `key=value` lines (Ansible's return values for files),
+    /// from `attributes`' reading when the file is untouched since, else from a fresh `stat`.
     static let describe = """
-        if [ -e "$d" ] || [ -L "$d" ]; then stat -c 'mode=%a
+        if [ -n "${st:-}" ] && [ "${st_of:-}" = "$d" ]; then set -- $st; echo "mode=$1
+        uid=$3
+        gid=$5
+        owner=$2
+        group=$4
+        size=$6"; shift 6; echo "ftype=$*"
+        elif [ -e "$d" ] || [ -L "$d" ]; then stat -c 'mode=%a
         uid=%u
         gid=%g
         owner=%U

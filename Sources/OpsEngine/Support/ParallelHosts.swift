@@ -18,16 +18,52 @@ public enum ParallelHosts {
         let done = DispatchGroup()
         for _ in 0..<workers {
             done.enter()
-            let thread = Thread {
+            WorkerThreads.shared.submit {
                 while let i = next.take(below: hosts.count) { results.set(i, work(hosts[i])) }
                 done.leave()
             }
+        }
+        done.wait()
+        return results.values
+    }
+}
+
+/// Threads kept for the life of the process: a playbook runs every task on every host, and
+/// starting (then joining) a thread per host per task costs more than many tasks' own work.
+/// Grows whenever no thread is idle, so nested fan-outs cannot starve each other.
+final class WorkerThreads: @unchecked Sendable {
+    static let shared = WorkerThreads()
+
+    private let condition = NSCondition()
+    private var queue: [() -> Void] = []
+    private var idle = 0
+
+    func submit(_ job: @escaping () -> Void) {
+        condition.lock()
+        queue.append(job)
+        let spawn = idle < queue.count
+        if !spawn { condition.signal() }
+        condition.unlock()
+        if spawn {
+            let thread = Thread { [unowned self] in self.serve() }
             // libssh2 and TLS need more than the 512 KiB default of secondary threads on Linux.
             thread.stackSize = 4 << 20
             thread.start()
         }
-        done.wait()
-        return results.values
+    }
+
+    private func serve() {
+        while true {
+            condition.lock()
+            while queue.isEmpty {
+                idle += 1
+                condition.wait()
+                idle -= 1
+            }
+            let job = queue.removeFirst()
+            condition.unlock()
+            job()
+        }
     }
 }
 
