@@ -78,7 +78,7 @@ struct DetectionRoutes {
                 message: "the detection could not be stored; retry later", field: nil)
         }
         metrics.recordDetection(method: parsed.method, anomalies: anomalies)
-        return APIError.jsonResponse(status: .created, DetectionResponse(record, includeAnomalies: true))
+        return APIError.jsonResponse(status: .created) { DetectionResponse.write(record, to: &$0) }
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -140,7 +140,7 @@ struct DetectionRoutes {
             throw storageFailure(error, operation: "fetch", context: context)
         }
         guard let record else { throw notFound }
-        return APIError.jsonResponse(status: .ok, DetectionResponse(record, includeAnomalies: true))
+        return APIError.jsonResponse(status: .ok) { DetectionResponse.write(record, to: &$0) }
     }
 
     private func tooLarge() -> APIError {
