@@ -54,8 +54,9 @@ struct DetectionRoutes {
         }
         let elapsed = ContinuousClock.now - start
         let anomalies = outcome.anomalies.filter { $0.index >= 0 && $0.index < parsed.values.count }
+        let createdAt = SQLiteDetectionStore.nowMilliseconds()
         let record = DetectionRecord(
-            id: UUID().uuidString.lowercased(), createdAtMilliseconds: SQLiteDetectionStore.nowMilliseconds(),
+            id: RunID.make(milliseconds: createdAt), createdAtMilliseconds: createdAt,
             method: parsed.method, sensitivity: parsed.options.sensitivity,
             ensembleThreshold: parsed.ensembleThreshold, pointCount: parsed.values.count,
             anomalyCount: anomalies.count, maxSeverity: anomalies.map(\.severity).max(), mean: finite(outcome.mean),
