@@ -82,6 +82,9 @@ final class TimestampTests: XCTestCase {
         for bad in [
             "", "2024", "2024-5-01", "2024-05-01T", "2024-05-01T12", "2024-05-01T12:00:00.", "2024-05-01T12:00:00Zx",
             "2024-05-01T12:00:00+2", "yesterday", "2024-05-01T12:00:00+02:00:00", String(repeating: "1", count: 100),
+            // 20 bytes, the shape of the fast path, one position off.
+            "2024-05-01T12:00:0aZ", "a024-05-01T12:00:00Z", "2024/05-01T12:00:00Z", "2024-05-01T12-00:00Z",
+            "2024-05-01T12:00:00+", "2024-05-01X12:00:00Z", "2024-05-0:T12:00:00Z", "20240-5-01T12:00:00Z",
         ] {
             XCTAssertFalse(Timestamp.isISO8601(bad), bad)
         }
