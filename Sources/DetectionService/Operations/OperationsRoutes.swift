@@ -81,17 +81,3 @@ struct OperationsRoutes {
         return Readiness(status: failing.isEmpty ? "ready" : "not ready", checks: checks, failing: failing)
     }
 }
-
-struct TimeoutError: Error {}
-
-func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw TimeoutError()
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
-}
