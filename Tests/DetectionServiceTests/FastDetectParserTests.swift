@@ -35,6 +35,11 @@ final class FastDetectParserTests: XCTestCase {
     func testNumbersMatchTheStandardLibrary() throws {
         var generator = SystemRandomNumberGenerator()
         var tokens = ["0", "-0", "1", "-1", "0.1", "0.3", "1e22", "1e-22", "123456789012345", "1.5e300", "2.2250738585072014e-308"]
+        // Around the 15-digit limit of the exact path, leading zeros, and mantissas past 2^64.
+        tokens += [
+            "1234567890.12345", "1234567890.123456", "0.000000000000001234", "-0.0", "0e5", "0.0e-400",
+            "12345678901234567890123", "9007199254740993", "100.0001", "0.1e23", "1234567890123456e-22",
+        ]
         for _ in 0..<20000 {
             let mantissa = String(Int.random(in: -999_999_999_999_999...999_999_999_999_999, using: &generator))
             let point = Int.random(in: 0...mantissa.count, using: &generator)

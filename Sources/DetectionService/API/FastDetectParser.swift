@@ -60,15 +60,26 @@ enum FastDetectParser {
             return nil
         }
 
-        /// One pass over the token: the grammar check also accumulates the decimal mantissa and
-        /// exponent, and Clinger's fast path turns them into the double when that is exact: with at
-        /// most 15 significant digits (mantissa below 2^53) and a decimal exponent within ±22, one
-        /// multiplication or division of two exact doubles is correctly rounded, so the result
-        /// equals strtod's. Other numbers go through strtod on the validated token.
+        /// A quoted `YYYY-MM-DDTHH:MM:SSZ` (valid ISO 8601, no escapes) in one check, or nil
+        /// (nothing consumed) for the general string scan.
+        mutating func plainUTCTimestamp() -> Range<Int>? {
+            skipSpace()
+            guard bytes.count - i >= 22, bytes[i] == UInt8(ascii: "\""), bytes[i + 21] == UInt8(ascii: "\""),
+                Timestamp.isPlainUTC(UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self)[(i + 1)..<(i + 21)]))
+            else { return nil }
+            i += 22
+            return (i - 21)..<(i - 1)
+        }
+
         func isISO8601(_ range: Range<Int>) -> Bool {
             Timestamp.isISO8601(bytes: UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self)[range]))
         }
 
+        /// One pass over the token: the grammar check also accumulates the decimal mantissa and
+        /// exponent, and Clinger's fast path turns them into the double when that is exact: with at
+        /// most 15 digits (mantissa below 2^53) and a decimal exponent within ±22, one
+        /// multiplication or division of two exact doubles is correctly rounded, so the result
+        /// equals strtod's. Other numbers go through strtod on the validated token.
         mutating func number() -> Double? {
             skipSpace()
             let start = i
@@ -79,34 +90,37 @@ enum FastDetectParser {
                 i += 1
             }
             guard i < n else { return nil }
+            // Wraps past 19 digits, but then there are more than 15 and strtod decides.
             var mantissa: UInt64 = 0
-            var significant = 0
-            var exponent = 0
-            var exact = true
+            var digitCount = 0
             if bytes[i] == UInt8(ascii: "0") {
                 i += 1
             } else {
                 let first = i
-                while i < n, bytes[i] &- 0x30 < 10 {
+                while i < n {
                     let d = bytes[i] &- 0x30
-                    if mantissa != 0 || d != 0 { significant += 1 }
-                    if significant > 15 { exact = false } else { mantissa = mantissa &* 10 &+ UInt64(d) }
+                    guard d < 10 else { break }
+                    mantissa = mantissa &* 10 &+ UInt64(d)
                     i += 1
                 }
                 guard i > first else { return nil }
+                digitCount = i - first
             }
+            var exponent = 0
             if i < n, bytes[i] == UInt8(ascii: ".") {
                 i += 1
                 let first = i
-                while i < n, bytes[i] &- 0x30 < 10 {
+                while i < n {
                     let d = bytes[i] &- 0x30
-                    if mantissa != 0 || d != 0 { significant += 1 }
-                    if significant > 15 { exact = false } else { mantissa = mantissa &* 10 &+ UInt64(d) }
-                    exponent -= 1
+                    guard d < 10 else { break }
+                    mantissa = mantissa &* 10 &+ UInt64(d)
                     i += 1
                 }
                 guard i > first else { return nil }
+                digitCount += i - first
+                exponent = first - i
             }
+            var exact = digitCount <= 15
             if i < n, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
                 i += 1
                 var exponentNegative = false
@@ -177,6 +191,10 @@ enum FastDetectParser {
                     switch key {
                     case "timestamps":
                         timestamps = array { p -> Range<Int>? in
+                            if let range = p.plainUTCTimestamp() {
+                                count += 1
+                                return range
+                            }
                             guard let range = p.stringRange() else { return nil }
                             if firstInvalidTimestamp == nil, !p.isISO8601(range) { firstInvalidTimestamp = count }
                             count += 1

@@ -18,7 +18,7 @@ enum Timestamp {
     /// `YYYY-MM-DDTHH:MM:SSZ`, what nearly every client sends, checked position by position; any
     /// other shape goes to the general scanner, which accepts this one too.
     @inline(__always)
-    private static func isPlainUTC(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isPlainUTC(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else {
             return false
         }

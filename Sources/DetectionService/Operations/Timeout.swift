@@ -111,15 +111,19 @@ final class DeadlineSweeper: @unchecked Sendable {
     private func sweep() async {
         while true {
             try? await Task.sleep(for: Self.period)
-            let now = ContinuousClock.now
-            lock.lock()
-            let expired = pending.filter { $0.value.deadline <= now }
-            for id in expired.keys { pending[id] = nil }
-            if pending.isEmpty { sweeping = false }
-            let stop = !sweeping
-            lock.unlock()
-            for entry in expired.values { entry.expire() }
+            let (expired, stop) = takeExpired(now: .now)
+            for expire in expired { expire() }
             if stop { return }
         }
+    }
+
+    /// The expiry actions of deadlines before `now` (removed), and whether nothing is left to watch.
+    private func takeExpired(now: ContinuousClock.Instant) -> ([@Sendable () -> Void], Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        let expired = pending.filter { $0.value.deadline <= now }
+        for id in expired.keys { pending[id] = nil }
+        if pending.isEmpty { sweeping = false }
+        return (expired.values.map(\.expire), !sweeping)
     }
 }
