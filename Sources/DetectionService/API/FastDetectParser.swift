@@ -64,9 +64,11 @@ enum FastDetectParser {
         /// (nothing consumed) for the general string scan.
         mutating func plainUTCTimestamp() -> Range<Int>? {
             skipSpace()
-            guard bytes.count - i >= 22, bytes[i] == UInt8(ascii: "\""), bytes[i + 21] == UInt8(ascii: "\""),
-                Timestamp.isPlainUTC(UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self)[(i + 1)..<(i + 21)]))
-            else { return nil }
+            guard bytes.count - i >= 22, bytes[i] == UInt8(ascii: "\""), bytes[i + 21] == UInt8(ascii: "\"") else {
+                return nil
+            }
+            let text = UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self)[(i + 1)..<(i + 21)])
+            guard Timestamp.isPlainUTC(text) else { return nil }
             i += 22
             return (i - 21)..<(i - 1)
         }

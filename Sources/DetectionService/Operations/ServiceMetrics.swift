@@ -67,7 +67,8 @@ final class ServiceMetrics: @unchecked Sendable {
             cached.0
             ?? remember(series, in: \.requestCounters) {
                 registry.makeCounter(
-                    descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))])
+                    descriptor: Self.requests,
+                    labels: [("route", route), ("method", method), ("status", String(status))])
             }
         let histogram =
             cached.1

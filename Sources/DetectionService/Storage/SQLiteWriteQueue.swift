@@ -66,7 +66,8 @@ final class SQLiteWriteQueue: @unchecked Sendable {
                         entry.waiter.resume()
                     } catch {
                         entry.waiter.resume(
-                            throwing: StorageError(backend: "sqlite", operation: "save detection", underlying: "\(error)"))
+                            throwing: StorageError(
+                                backend: "sqlite", operation: "save detection", underlying: "\(error)"))
                     }
                 }
             }
