@@ -35,6 +35,11 @@ final class FastDetectParserTests: XCTestCase {
     func testNumbersMatchTheStandardLibrary() throws {
         var generator = SystemRandomNumberGenerator()
         var tokens = ["0", "-0", "1", "-1", "0.1", "0.3", "1e22", "1e-22", "123456789012345", "1.5e300", "2.2250738585072014e-308"]
+        // Around the 15-digit limit of the exact path, leading zeros, and mantissas past 2^64.
+        tokens += [
+            "1234567890.12345", "1234567890.123456", "0.000000000000001234", "-0.0", "0e5", "0.0e-400",
+            "12345678901234567890123", "9007199254740993", "100.0001", "0.1e23", "1234567890123456e-22",
+        ]
         for _ in 0..<20000 {
             let mantissa = String(Int.random(in: -999_999_999_999_999...999_999_999_999_999, using: &generator))
             let point = Int.random(in: 0...mantissa.count, using: &generator)
@@ -82,6 +87,9 @@ final class TimestampTests: XCTestCase {
         for bad in [
             "", "2024", "2024-5-01", "2024-05-01T", "2024-05-01T12", "2024-05-01T12:00:00.", "2024-05-01T12:00:00Zx",
             "2024-05-01T12:00:00+2", "yesterday", "2024-05-01T12:00:00+02:00:00", String(repeating: "1", count: 100),
+            // 20 bytes, the shape of the fast path, one position off.
+            "2024-05-01T12:00:0aZ", "a024-05-01T12:00:00Z", "2024/05-01T12:00:00Z", "2024-05-01T12-00:00Z",
+            "2024-05-01T12:00:00+", "2024-05-01X12:00:00Z", "2024-05-0:T12:00:00Z", "20240-5-01T12:00:00Z",
         ] {
             XCTAssertFalse(Timestamp.isISO8601(bad), bad)
         }

@@ -24,4 +24,7 @@ final class PostgresAPITests: XCTestCase {
     func testStorageRoundTrip() async throws { try await StorageSuite.storageRoundTrip(.postgres) }
     func testSeverityFilter() async throws { try await StorageSuite.severityFilter(.postgres) }
     func testMigrationsAreIdempotent() async throws { try await StorageSuite.migrationsAreIdempotent(.postgres) }
+    func testConcurrentSavesAreEachStored() async throws {
+        try await StorageSuite.concurrentSavesAreEachStored(.postgres)
+    }
 }

@@ -20,4 +20,7 @@ final class SQLiteAPITests: XCTestCase {
     func testStorageRoundTrip() async throws { try await StorageSuite.storageRoundTrip(.sqlite) }
     func testSeverityFilter() async throws { try await StorageSuite.severityFilter(.sqlite) }
     func testMigrationsAreIdempotent() async throws { try await StorageSuite.migrationsAreIdempotent(.sqlite) }
+    func testConcurrentSavesAreEachStored() async throws {
+        try await StorageSuite.concurrentSavesAreEachStored(.sqlite)
+    }
 }

@@ -82,4 +82,41 @@ enum StorageSuite {
             XCTAssertEqual(after, 1)
         }
     }
+
+    /// Many saves at once (SQLite commits them in shared transactions): each one is stored, and a
+    /// run that cannot be stored fails alone without taking the runs committed with it down.
+    static func concurrentSavesAreEachStored(_ backend: Backend) async throws {
+        try await withStore(backend) { store in
+            try await store.migrate(logger: testLogger())
+            let existing = record(5, method: .zscore, severities: [.high], at: 1_000)
+            try await store.save(existing)
+            let fresh = (0..<63).map { n in
+                record(n + 1, method: .mad, severities: Array(repeating: .low, count: n % 4), at: 2_000 + Int64(n))
+            }
+            // The duplicate sits in the middle, so it shares a transaction with fresh runs.
+            let batch = Array(fresh[..<31]) + [existing] + Array(fresh[31...])
+            let outcomes = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
+                for (position, r) in batch.enumerated() {
+                    group.addTask {
+                        do {
+                            try await store.save(r)
+                            return ("\(position)", true)
+                        } catch is StorageError {
+                            return ("\(position)", false)
+                        }
+                    }
+                }
+                var all: [String: Bool] = [:]
+                for try await (position, stored) in group { all[position] = stored }
+                return all
+            }
+            XCTAssertEqual(outcomes.filter { !$0.value }.map(\.key), ["31"], "only the duplicate id fails")
+            for r in fresh {
+                let fetched = try await store.fetch(id: r.id)
+                XCTAssertEqual(fetched, r)
+            }
+            let total = try await store.list(DetectionQuery()).total
+            XCTAssertEqual(total, 64)
+        }
+    }
 }

@@ -40,4 +40,13 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+
+    /// A JSON response from a document written with `JSONWriter`.
+    static func jsonResponse(status: HTTPResponse.Status, _ write: (inout JSONWriter) -> Void) -> Response {
+        var json = JSONWriter()
+        write(&json)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: json.buffer))
+    }
 }

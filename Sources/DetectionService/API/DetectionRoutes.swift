@@ -54,8 +54,9 @@ struct DetectionRoutes {
         }
         let elapsed = ContinuousClock.now - start
         let anomalies = outcome.anomalies.filter { $0.index >= 0 && $0.index < parsed.values.count }
+        let createdAt = SQLiteDetectionStore.nowMilliseconds()
         let record = DetectionRecord(
-            id: UUID().uuidString.lowercased(), createdAtMilliseconds: SQLiteDetectionStore.nowMilliseconds(),
+            id: RunID.make(milliseconds: createdAt), createdAtMilliseconds: createdAt,
             method: parsed.method, sensitivity: parsed.options.sensitivity,
             ensembleThreshold: parsed.ensembleThreshold, pointCount: parsed.values.count,
             anomalyCount: anomalies.count, maxSeverity: anomalies.map(\.severity).max(), mean: finite(outcome.mean),
@@ -78,7 +79,7 @@ struct DetectionRoutes {
                 message: "the detection could not be stored; retry later", field: nil)
         }
         metrics.recordDetection(method: parsed.method, anomalies: anomalies)
-        return APIError.jsonResponse(status: .created, DetectionResponse(record, includeAnomalies: true))
+        return APIError.jsonResponse(status: .created) { DetectionResponse.write(record, to: &$0) }
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
@@ -140,7 +141,7 @@ struct DetectionRoutes {
             throw storageFailure(error, operation: "fetch", context: context)
         }
         guard let record else { throw notFound }
-        return APIError.jsonResponse(status: .ok, DetectionResponse(record, includeAnomalies: true))
+        return APIError.jsonResponse(status: .ok) { DetectionResponse.write(record, to: &$0) }
     }
 
     private func tooLarge() -> APIError {

@@ -60,31 +60,94 @@ enum FastDetectParser {
             return nil
         }
 
+        /// A quoted `YYYY-MM-DDTHH:MM:SSZ` (valid ISO 8601, no escapes) in one check, or nil
+        /// (nothing consumed) for the general string scan.
+        mutating func plainUTCTimestamp() -> Range<Int>? {
+            skipSpace()
+            guard bytes.count - i >= 22, bytes[i] == UInt8(ascii: "\""), bytes[i + 21] == UInt8(ascii: "\"") else {
+                return nil
+            }
+            let text = UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self)[(i + 1)..<(i + 21)])
+            guard Timestamp.isPlainUTC(text) else { return nil }
+            i += 22
+            return (i - 21)..<(i - 1)
+        }
+
+        func isISO8601(_ range: Range<Int>) -> Bool {
+            Timestamp.isISO8601(bytes: UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self)[range]))
+        }
+
+        /// One pass over the token: the grammar check also accumulates the decimal mantissa and
+        /// exponent, and Clinger's fast path turns them into the double when that is exact: with at
+        /// most 15 digits (mantissa below 2^53) and a decimal exponent within ±22, one
+        /// multiplication or division of two exact doubles is correctly rounded, so the result
+        /// equals strtod's. Other numbers go through strtod on the validated token.
         mutating func number() -> Double? {
             skipSpace()
             let start = i
-            func digits() -> Int {
-                let s = i
-                while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
-                return i - s
+            let n = bytes.count
+            var negative = false
+            if i < n, bytes[i] == UInt8(ascii: "-") {
+                negative = true
+                i += 1
             }
-            if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < bytes.count else { return nil }
+            guard i < n else { return nil }
+            // Wraps past 19 digits, but then there are more than 15 and strtod decides.
+            var mantissa: UInt64 = 0
+            var digitCount = 0
             if bytes[i] == UInt8(ascii: "0") {
                 i += 1
-            } else if digits() == 0 {
-                return nil
+            } else {
+                let first = i
+                while i < n {
+                    let d = bytes[i] &- 0x30
+                    guard d < 10 else { break }
+                    mantissa = mantissa &* 10 &+ UInt64(d)
+                    i += 1
+                }
+                guard i > first else { return nil }
+                digitCount = i - first
             }
-            if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            var exponent = 0
+            if i < n, bytes[i] == UInt8(ascii: ".") {
                 i += 1
-                guard digits() > 0 else { return nil }
+                let first = i
+                while i < n {
+                    let d = bytes[i] &- 0x30
+                    guard d < 10 else { break }
+                    mantissa = mantissa &* 10 &+ UInt64(d)
+                    i += 1
+                }
+                guard i > first else { return nil }
+                digitCount += i - first
+                exponent = first - i
             }
-            if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            var exact = digitCount <= 15
+            if i < n, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
                 i += 1
-                if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-                guard digits() > 0 else { return nil }
+                var exponentNegative = false
+                if i < n, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+                    exponentNegative = bytes[i] == UInt8(ascii: "-")
+                    i += 1
+                }
+                let first = i
+                var e = 0
+                while i < n, bytes[i] &- 0x30 < 10 {
+                    if e < 1000 { e = e * 10 + Int(bytes[i] &- 0x30) }
+                    i += 1
+                }
+                guard i > first else { return nil }
+                if e >= 1000 { exact = false }
+                exponent += exponentNegative ? -e : e
             }
-            if let exact = Self.exactDecimal(UnsafeRawBufferPointer(rebasing: bytes[start..<i])) { return exact }
+            if exact {
+                if exponent >= -22 && exponent <= 22 {
+                    var value = Double(mantissa)
+                    value = exponent >= 0 ? value * Self.powersOfTen[exponent] : value / Self.powersOfTen[-exponent]
+                    return negative ? -value : value
+                }
+                if mantissa == 0 { return negative ? -0.0 : 0 }
+            }
             let length = i - start
             guard length < 64 else { return nil }
             // strtod on the validated token: correctly rounded, like the full decoder.
@@ -100,55 +163,6 @@ enum FastDetectParser {
         }
 
         static let powersOfTen: [Double] = (0...22).map { Double("1e\($0)")! }
-
-        /// Clinger's fast path: with at most 15 significant digits (mantissa below 2^53) and a
-        /// decimal exponent within ±22, one multiplication or division of two exact doubles is
-        /// correctly rounded, so the result equals strtod's. Anything else returns nil.
-        static func exactDecimal(_ token: UnsafeRawBufferPointer) -> Double? {
-            var j = 0
-            var negative = false
-            if token[j] == UInt8(ascii: "-") {
-                negative = true
-                j += 1
-            }
-            var mantissa: UInt64 = 0
-            var digits = 0
-            var exponent = 0
-            var inFraction = false
-            while j < token.count {
-                let c = token[j]
-                if c >= 0x30 && c <= 0x39 {
-                    if mantissa != 0 || c != 0x30 { digits += 1 }
-                    guard digits <= 15 else { return nil }
-                    mantissa = mantissa * 10 + UInt64(c - 0x30)
-                    if inFraction { exponent -= 1 }
-                } else if c == UInt8(ascii: ".") {
-                    inFraction = true
-                } else {
-                    break  // e or E: the grammar was checked by the caller
-                }
-                j += 1
-            }
-            if j < token.count {
-                j += 1
-                var expNegative = false
-                if token[j] == UInt8(ascii: "-") || token[j] == UInt8(ascii: "+") {
-                    expNegative = token[j] == UInt8(ascii: "-")
-                    j += 1
-                }
-                var e = 0
-                while j < token.count {
-                    e = e * 10 + Int(token[j] - 0x30)
-                    guard e < 1000 else { return nil }
-                    j += 1
-                }
-                exponent += expNegative ? -e : e
-            }
-            guard exponent >= -22 && exponent <= 22 else { return mantissa == 0 ? (negative ? -0.0 : 0) : nil }
-            var value = Double(mantissa)
-            value = exponent >= 0 ? value * powersOfTen[exponent] : value / powersOfTen[-exponent]
-            return negative ? -value : value
-        }
 
         mutating func array<T>(_ element: (inout Parser) -> T?) -> [T]? {
             guard expect(UInt8(ascii: "[")) else { return nil }
@@ -168,6 +182,8 @@ enum FastDetectParser {
         mutating func body(data: Data) -> DetectRequest.Wire? {
             guard expect(UInt8(ascii: "{")) else { return nil }
             var timestamps: [Range<Int>]?
+            var firstInvalidTimestamp: Int?
+            var count = 0
             var values: [Double]?
             var wire = DetectRequest.Wire(timestamps: TimestampColumn(strings: []), values: [])
             var seen = Set<String>()
@@ -175,7 +191,17 @@ enum FastDetectParser {
                 while true {
                     guard let key = string(), seen.insert(key).inserted, expect(UInt8(ascii: ":")) else { return nil }
                     switch key {
-                    case "timestamps": timestamps = array { $0.stringRange() }
+                    case "timestamps":
+                        timestamps = array { p -> Range<Int>? in
+                            if let range = p.plainUTCTimestamp() {
+                                count += 1
+                                return range
+                            }
+                            guard let range = p.stringRange() else { return nil }
+                            if firstInvalidTimestamp == nil, !p.isISO8601(range) { firstInvalidTimestamp = count }
+                            count += 1
+                            return range
+                        }
                     case "values": values = array { $0.number() }
                     case "method": wire.method = string()
                     case "sensitivity": wire.sensitivity = number()
@@ -205,7 +231,7 @@ enum FastDetectParser {
             }
             skipSpace()
             guard i == bytes.count, let timestamps, let values else { return nil }
-            wire.timestamps = TimestampColumn(body: data, ranges: timestamps)
+            wire.timestamps = TimestampColumn(body: data, ranges: timestamps, firstInvalid: firstInvalidTimestamp)
             wire.values = values
             return wire
         }

@@ -10,8 +10,21 @@ enum Timestamp {
     }
 
     static func isISO8601(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.count == 20 && isPlainUTC(bytes) { return true }
         var scan = Scanner(bytes: bytes)
         return scan.isoTimestamp()
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, what nearly every client sends, checked position by position; any
+    /// other shape goes to the general scanner, which accepts this one too.
+    @inline(__always)
+    static func isPlainUTC(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else {
+            return false
+        }
+        func digit(_ j: Int) -> Bool { b[j] &- 0x30 < 10 }
+        return digit(0) && digit(1) && digit(2) && digit(3) && digit(5) && digit(6) && digit(8) && digit(9)
+            && digit(11) && digit(12) && digit(14) && digit(15) && digit(17) && digit(18)
     }
 
     /// Byte-level scanning over contiguous UTF-8: no String indexing, no allocation.

@@ -5,15 +5,18 @@ import Foundation
 struct TimestampColumn: Decodable, Equatable {
     private enum Storage {
         case strings([String])
-        case ranges(Data, [Range<Int>])
+        case ranges(Data, [Range<Int>], firstInvalid: Int?)
     }
 
     private let storage: Storage
 
     init(strings: [String]) { storage = .strings(strings) }
 
-    /// `ranges` index ASCII bytes of `body` (the fast parser guarantees it).
-    init(body: Data, ranges: [Range<Int>]) { storage = .ranges(body, ranges) }
+    /// `ranges` index ASCII bytes of `body` (the fast parser guarantees it); the parser checks each
+    /// timestamp while its bytes are at hand and passes the first that is not ISO 8601.
+    init(body: Data, ranges: [Range<Int>], firstInvalid: Int?) {
+        storage = .ranges(body, ranges, firstInvalid: firstInvalid)
+    }
 
     init(from decoder: any Decoder) throws {
         storage = .strings(try decoder.singleValueContainer().decode([String].self))
@@ -22,14 +25,14 @@ struct TimestampColumn: Decodable, Equatable {
     var count: Int {
         switch storage {
         case .strings(let s): return s.count
-        case .ranges(_, let r): return r.count
+        case .ranges(_, let r, _): return r.count
         }
     }
 
     subscript(i: Int) -> String {
         switch storage {
         case .strings(let s): return s[i]
-        case .ranges(let body, let r):
+        case .ranges(let body, let r, _):
             return body.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[r[i]]), as: UTF8.self) }
         }
     }
@@ -39,11 +42,8 @@ struct TimestampColumn: Decodable, Equatable {
         switch storage {
         case .strings(let s):
             return s.firstIndex { !Timestamp.isISO8601($0) }
-        case .ranges(let body, let ranges):
-            return body.withUnsafeBytes { raw -> Int? in
-                let bytes = raw.bindMemory(to: UInt8.self)
-                return ranges.firstIndex { !Timestamp.isISO8601(bytes: UnsafeBufferPointer(rebasing: bytes[$0])) }
-            }
+        case .ranges(_, _, let firstInvalid):
+            return firstInvalid
         }
     }
 

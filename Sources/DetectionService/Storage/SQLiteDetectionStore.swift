@@ -11,6 +11,7 @@ public final class SQLiteDetectionStore: DetectionStore {
     public var service: (any Service)? { nil }
     let pool: DatabasePool
     let path: String
+    private let writes: SQLiteWriteQueue
 
     public init(path: String) throws {
         self.path = path
@@ -27,6 +28,7 @@ public final class SQLiteDetectionStore: DetectionStore {
         } catch {
             throw StorageError(backend: "sqlite", operation: "open \(path)", underlying: "\(error)")
         }
+        writes = SQLiteWriteQueue(pool: pool)
     }
 
     public func migrate(logger: Logger) async throws {
@@ -56,31 +58,7 @@ public final class SQLiteDetectionStore: DetectionStore {
     }
 
     public func save(_ record: DetectionRecord) async throws {
-        try await wrap("save detection") {
-            try await pool.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO detection_runs (\(Migrations.runColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        record.id, record.createdAtMilliseconds, record.method.rawValue, record.sensitivity,
-                        record.ensembleThreshold, record.pointCount, record.anomalyCount,
-                        record.maxSeverity?.rank ?? -1, record.mean, record.standardDeviation,
-                        record.durationMilliseconds,
-                    ])
-                guard !record.anomalies.isEmpty else { return }
-                let insert = try db.cachedStatement(
-                    sql:
-                        "INSERT INTO detection_anomalies (run_id, idx, ts, value, score, severity) VALUES (?, ?, ?, ?, ?, ?)"
-                )
-                for a in record.anomalies {
-                    try insert.execute(arguments: [
-                        record.id, a.index, a.timestamp, a.value, a.score, a.severity.rawValue,
-                    ])
-                }
-            }
-        }
+        try await writes.save(record)
     }
 
     public func list(_ query: DetectionQuery) async throws -> DetectionPage {
