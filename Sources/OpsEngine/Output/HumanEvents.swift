@@ -50,7 +50,9 @@ public final class HumanEvents: RunEvents {
         case .unreachable:
             text = paint("fatal: \(who): UNREACHABLE! => \(o.result.msg ?? "")", "31;1")
         case .failed, .rescued, .ignored:
-            text = paint("fatal: \(who)\(item): FAILED! => \(failureText(o))", "31")
+            // Ansible's two forms: a loop item fails (the loop goes on), a task is fatal for the host.
+            let line = o.item.map { "failed: \(who) (item=\($0)) => " } ?? "fatal: \(who): FAILED! => "
+            text = paint(line + failureText(o), "31")
             if o.ignored { text += "\n" + paint("...ignoring", "36") }
         }
         if o.status != .failed && o.status != .unreachable, !o.noLog, let shown = shownValues(o) {
