@@ -90,16 +90,7 @@ final class AnsibleParityTests: XCTestCase {
         return text
     }
 
-    func ansiblePlaybook() throws -> String {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let p = "\(dir)/ansible-playbook"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            XCTFail("ansible-playbook is not on PATH: .ci/deps installs ansible-core into .venv")
-        }
-        throw XCTSkip("ansible-playbook is not installed")
-    }
+    func ansiblePlaybook() throws -> String { try AnsiblePlaybook.path() }
 
     func results(_ path: String) throws -> [String: [String: Any]] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -124,28 +115,14 @@ final class AnsibleParityTests: XCTestCase {
         _ s: Scratch, ansible: String, check: Bool = false, diff: Bool = false,
         vars: (ansible: [String: String], opsctl: [String: String]) = ([:], [:])
     ) throws -> (ansible: [String: [String: Any]], opsctl: [String: [String: Any]]) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ansible)
-        p.arguments = ["-i", "localhost,", "-c", "local", "-e", "dir=\(s.path("ansible"))",
-            "-e", "out=\(s.path("ansible-results.json"))", s.path("parity.yml")]
-        for (k, v) in vars.ansible { p.arguments! += ["-e", "\(k)=\(v)"] }
-        if check { p.arguments! += ["--check"] }
-        if diff { p.arguments! += ["--diff"] }
-        // Modules need only some Python 3 on the host; discovery may pick a pyenv shim without one.
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-            p.arguments! += ["-e", "ansible_python_interpreter=/usr/bin/python3"]
-        }
-        var env = ProcessInfo.processInfo.environment
-        env["ANSIBLE_LOCALHOST_WARNING"] = "False"
-        env["ANSIBLE_NOCOLOR"] = "1"
-        p.environment = env
-        let log = Pipe()
-        p.standardOutput = log
-        p.standardError = log
-        try p.run()
-        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, output)
+        var flags: [String] = []
+        if check { flags.append("--check") }
+        if diff { flags.append("--diff") }
+        try AnsiblePlaybook.runLocally(
+            ansible, s.path("parity.yml"),
+            extraVars: ["dir=\(s.path("ansible"))", "out=\(s.path("ansible-results.json"))"]
+                + vars.ansible.map { "\($0.key)=\($0.value)" },
+            options: flags)
 
         let session = try PlaybookSession(
             playbookPath: s.path("parity.yml"), inventoryPaths: [s.path("parity-inventory.yml")],

@@ -80,23 +80,7 @@ final class WithLoopTests: XCTestCase {
         try s.write("site.yml", play)
         try s.write("local.yml", "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n")
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ansible)
-        p.arguments = ["-i", "localhost,", "-c", "local", "-e", "out=\(s.path("ansible.json"))", s.path("site.yml")]
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-            p.arguments! += ["-e", "ansible_python_interpreter=/usr/bin/python3"]
-        }
-        var env = ProcessInfo.processInfo.environment
-        env["ANSIBLE_LOCALHOST_WARNING"] = "False"
-        env["ANSIBLE_NOCOLOR"] = "1"
-        p.environment = env
-        let log = Pipe()
-        p.standardOutput = log
-        p.standardError = log
-        try p.run()
-        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, output)
+        try AnsiblePlaybook.runLocally(ansible, s.path("site.yml"), extraVars: ["out=\(s.path("ansible.json"))"])
 
         let session = try PlaybookSession(
             playbookPath: s.path("site.yml"), inventoryPaths: [s.path("local.yml")], reader: DiskSourceReader())
@@ -134,17 +118,5 @@ final class WithLoopTests: XCTestCase {
         XCTAssert((seq.task("seq").result.msg ?? "").contains("did you mean end?"), "\(seq.failures)")
     }
 
-    static func ansiblePlaybook() throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        var candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map {
-            "\($0)/ansible-playbook"
-        }
-        candidates.append(root.appendingPathComponent(".venv/bin/ansible-playbook").path)
-        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return found }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            XCTFail("ansible-playbook is not on PATH: .ci/deps installs ansible-core into .venv")
-        }
-        throw XCTSkip("ansible-playbook is not installed")
-    }
+    static func ansiblePlaybook() throws -> String { try AnsiblePlaybook.path() }
 }
