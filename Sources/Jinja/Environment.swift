@@ -80,36 +80,37 @@ public final class Environment: @unchecked Sendable {
     /// Compiles a bare expression (`ansible_os_family == 'Debian' and port | int > 1024`), as used by
     /// `when:`, `changed_when:`, `failed_when:`, `until:` and `loop:`.
     public func expression(_ source: String, name: String = "<expression>") throws -> Expression {
-        let key = name + "\u{0}" + source
-        lock.lock()
-        if let e = inlineExpressions[key] {
-            lock.unlock()
-            return e
+        try cached(\.inlineExpressions, source: source, name: name) {
+            try Expression(source: source, name: name, environment: self)
         }
-        lock.unlock()
-        let e = try Expression(source: source, name: name, environment: self)
-        lock.lock()
-        if inlineExpressions.count >= Environment.inlineCacheLimit { inlineExpressions.removeAll() }
-        inlineExpressions[key] = e
-        lock.unlock()
-        return e
     }
 
     /// A compiled inline string, from the cache when the same string was compiled before.
     func inlineTemplate(_ source: String, name: String) throws -> Template {
+        try cached(\.inlineTemplates, source: source, name: name) {
+            try Template(source: source, name: name, environment: self)
+        }
+    }
+
+    /// Looks `name` + `source` up in one of the compile caches, compiling outside the lock on a miss
+    /// (two threads may both compile; either result is the same). A full cache starts over.
+    private func cached<T>(
+        _ cache: ReferenceWritableKeyPath<Environment, [String: T]>, source: String, name: String,
+        compile: () throws -> T
+    ) throws -> T {
         let key = name + "\u{0}" + source
         lock.lock()
-        if let t = inlineTemplates[key] {
+        if let hit = self[keyPath: cache][key] {
             lock.unlock()
-            return t
+            return hit
         }
         lock.unlock()
-        let t = try Template(source: source, name: name, environment: self)
+        let compiled = try compile()
         lock.lock()
-        if inlineTemplates.count >= Environment.inlineCacheLimit { inlineTemplates.removeAll() }
-        inlineTemplates[key] = t
+        if self[keyPath: cache].count >= Environment.inlineCacheLimit { self[keyPath: cache].removeAll() }
+        self[keyPath: cache][key] = compiled
         lock.unlock()
-        return t
+        return compiled
     }
 
     /// Renders a string that may contain `{{ }}`/`{% %}`; a plain string comes back unchanged without parsing.

@@ -82,6 +82,20 @@ enum FastDetectParser {
         /// most 15 digits (mantissa below 2^53) and a decimal exponent within ±22, one
         /// multiplication or division of two exact doubles is correctly rounded, so the result
         /// equals strtod's. Other numbers go through strtod on the validated token.
+        /// Consumes a run of decimal digits, appending each to `mantissa`; returns how many there were.
+        @inline(__always)
+        mutating func accumulateDigits(into mantissa: inout UInt64) -> Int {
+            let first = i
+            let n = bytes.count
+            while i < n {
+                let d = bytes[i] &- 0x30
+                guard d < 10 else { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
+            return i - first
+        }
+
         mutating func number() -> Double? {
             skipSpace()
             let start = i
@@ -98,29 +112,16 @@ enum FastDetectParser {
             if bytes[i] == UInt8(ascii: "0") {
                 i += 1
             } else {
-                let first = i
-                while i < n {
-                    let d = bytes[i] &- 0x30
-                    guard d < 10 else { break }
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    i += 1
-                }
-                guard i > first else { return nil }
-                digitCount = i - first
+                digitCount = accumulateDigits(into: &mantissa)
+                guard digitCount > 0 else { return nil }
             }
             var exponent = 0
             if i < n, bytes[i] == UInt8(ascii: ".") {
                 i += 1
-                let first = i
-                while i < n {
-                    let d = bytes[i] &- 0x30
-                    guard d < 10 else { break }
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    i += 1
-                }
-                guard i > first else { return nil }
-                digitCount += i - first
-                exponent = first - i
+                let fraction = accumulateDigits(into: &mantissa)
+                guard fraction > 0 else { return nil }
+                digitCount += fraction
+                exponent = -fraction
             }
             var exact = digitCount <= 15
             if i < n, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {

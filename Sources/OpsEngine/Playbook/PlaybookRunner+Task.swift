@@ -36,8 +36,10 @@ extension PlaybookRunner {
         }
         let runOnce = keywords.runOnce == true
         let targets = runOnce ? Array(live.prefix(1)) : live
+        var taskVars = PlaybookValues.dict(keywords.vars)
+        taskVars["ansible_search_path"] = Lookups.searchPath(for: task)
         let results = ParallelHosts.run(targets, forks: options.forks) { host in
-            TaskExecutor(runner: self, play: play, task: task, keywords: keywords, host: host).run()
+            TaskExecutor(runner: self, play: play, task: task, keywords: keywords, host: host, taskVars: taskVars).run()
         }
         var failed = Set<String>()
         for (host, r) in zip(targets, results) {

@@ -12,6 +12,8 @@ struct TaskExecutor {
     let task: Task
     let keywords: InheritedKeywords
     let host: String
+    /// The task's own variables with `ansible_search_path`, built once per task for all its hosts.
+    let taskVars: ValueDict
     /// Where the last module call ran when delegated (`ok: [app1 -> db1]`); set by makeContext.
     private let delegation = DelegationNote()
 
@@ -31,8 +33,6 @@ struct TaskExecutor {
     }
 
     func run() -> HostResult {
-        var taskVars = PlaybookValues.dict(keywords.vars)
-        taskVars["ansible_search_path"] = Lookups.searchPath(for: task)
         let scope = play.scope(for: host, taskVars: taskVars)
         do {
             if let loopNode = task.loop { return try runLoop(loopNode, scope) }
@@ -71,7 +71,7 @@ struct TaskExecutor {
         switch ie {
         case .literal(let b): return b
         case .template(let e):
-            return try runner.templar.isTrue(e, play.scope(for: host, taskVars: PlaybookValues.dict(keywords.vars)))
+            return try runner.templar.isTrue(e, play.scope(for: host, taskVars: taskVars))
         }
     }
 
@@ -100,7 +100,7 @@ struct TaskExecutor {
         case nil: return nil
         case .literal(let b)?: return b
         case .template(let e)?:
-            return try runner.templar.isTrue(e, play.scope(for: host, taskVars: PlaybookValues.dict(keywords.vars)))
+            return try runner.templar.isTrue(e, play.scope(for: host, taskVars: taskVars))
         }
     }
 
