@@ -42,6 +42,18 @@ public final class SSHChannel {
     /// Bytes the server's window still lets us send.
     var writeWindow: UInt { libssh2_channel_window_write_ex(raw, nil) }
 
+    /// The signal that ended the remote command, without "SIG" ("TERM"), if one did.
+    func exitSignal() -> String? {
+        var pointer: UnsafeMutablePointer<CChar>?
+        var length = 0
+        guard libssh2_channel_get_exit_signal(raw, &pointer, &length, nil, nil, nil, nil) == 0, let pointer else {
+            return nil
+        }
+        defer { libssh2_free(session.raw, pointer) }
+        guard length > 0 else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+    }
+
     /// True once the remote also sent CLOSE (checked only after its EOF, as libssh2 requires):
     /// it will read nothing more, nor grant more window.
     var isClosedByRemote: Bool { isAtEOF && libssh2_channel_wait_closed(raw) == 0 }

@@ -181,18 +181,7 @@ extension SSHSession {
         try retry(operation, deadline: deadline, kind: .failure) { libssh2_channel_close(channel.raw) }
         try retry(operation, deadline: deadline, kind: .failure) { libssh2_channel_wait_closed(channel.raw) }
         let status = libssh2_channel_get_exit_status(channel.raw)
-        var signalPointer: UnsafeMutablePointer<CChar>?
-        var signalLength = 0
-        var signal: String?
-        if libssh2_channel_get_exit_signal(channel.raw, &signalPointer, &signalLength, nil, nil, nil, nil) == 0,
-            let signalPointer
-        {
-            if signalLength > 0 {
-                signal = String(
-                    decoding: UnsafeRawBufferPointer(start: signalPointer, count: signalLength), as: UTF8.self)
-            }
-            libssh2_free(raw, signalPointer)
-        }
+        let signal = channel.exitSignal()
         return SSHExecResult(
             exitStatus: signal == nil ? status : -1, exitSignal: signal, stdout: stdout, stderr: stderr)
     }

@@ -31,7 +31,7 @@ extension ConnectionSettings {
         "ansible_connection", "ansible_host", "ansible_ssh_host", "ansible_port", "ansible_ssh_port", "ansible_user",
         "ansible_ssh_user", "ansible_ssh_private_key_file", "ansible_private_key_file", "opsctl_key_passphrase_env",
         "ansible_ssh_common_args", "ansible_ssh_extra_args", "opsctl_known_hosts_file", "opsctl_host_key_checking",
-        "ansible_ssh_timeout", "ansible_timeout", "opsctl_command_timeout",
+        "ansible_ssh_timeout", "ansible_timeout", "opsctl_command_timeout", "opsctl_command_shell",
     ]
 
     /// Resolves a host's connection from its (already templated) variables, reading Ansible's
@@ -40,7 +40,8 @@ extension ConnectionSettings {
     /// `ansible_ssh_private_key_file`, `ansible_ssh_common_args`/`ansible_ssh_extra_args`
     /// (`-o UserKnownHostsFile=…`, `-o StrictHostKeyChecking=…`, `-o ProxyJump=…`, `-J`),
     /// `ansible_ssh_timeout`/`ansible_timeout`; and opsctl's `opsctl_known_hosts_file`,
-    /// `opsctl_host_key_checking` (strict | accept-new), `opsctl_command_timeout`.
+    /// `opsctl_host_key_checking` (strict | accept-new), `opsctl_command_timeout`,
+    /// `opsctl_command_shell` (false: a channel per command instead of the persistent shell).
     public static func resolve(host: String, vars: VariableSet, overrides: ConnectionOverrides = .init()) throws
         -> ConnectionSettings
     {
@@ -138,6 +139,15 @@ extension ConnectionSettings {
         }
         if let t = try number("ansible_ssh_timeout", "ansible_timeout") { settings.connectTimeout = t }
         if let t = try number("opsctl_command_timeout") { settings.commandTimeout = t }
+        if let v = vars.string("opsctl_command_shell") {
+            switch v.lowercased() {
+            case "true", "yes", "on", "1": settings.commandShell = true
+            case "false", "no", "off", "0": settings.commandShell = false
+            default:
+                throw InputError(
+                    "opsctl_command_shell must be true or false, got \"\(v)\"", at: vars["opsctl_command_shell"]?.origin)
+            }
+        }
 
         if let u = overrides.user {
             settings.user = u

@@ -32,6 +32,9 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var commandTimeout: Double?
     /// Seconds between keepalive messages; 0 disables.
     public var keepaliveInterval: Int
+    /// Runs commands in one persistent `/bin/sh` per host (`CommandShell`) instead of a channel,
+    /// an sshd process and a login shell each (`opsctl_command_shell: false`).
+    public var commandShell = true
     /// Jump hosts, outermost first (`ProxyJump a,b` → [a, b]); each is reached through the one before.
     public var jumpHosts: [ConnectionSettings]
     /// ssh config blocks skipped for this host (a `Match exec` opsctl never runs), logged at debug

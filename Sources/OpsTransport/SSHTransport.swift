@@ -12,6 +12,11 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     let logger: Logger
     private let lock = NSLock()
     private var session: SSHSession?
+    /// The persistent command shell, once started, and its framing.
+    private var shell: (process: SSHProcess, framing: CommandShell)?
+    /// Set when the host's shell could not run `CommandShell.startCommand`: every command then
+    /// gets a channel of its own.
+    private var shellUnavailable = false
 
     public init(settings: ConnectionSettings, logger: Logger) {
         self.settings = settings
@@ -33,6 +38,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     public func close() {
         lock.lock()
         defer { lock.unlock() }
+        shell = nil
         session = nil
     }
 
@@ -52,6 +58,14 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     public func exec(_ request: ExecRequest) throws -> CommandResult {
         lock.lock()
         defer { lock.unlock() }
+        if settings.commandShell && !shellUnavailable && CommandShell.accepts(request) {
+            if let result = try execInShell(request) { return result }
+        }
+        return try execOnChannel(request)
+    }
+
+    /// Runs `request` on a channel of its own (one sshd process and login shell per command).
+    private func execOnChannel(_ request: ExecRequest) throws -> CommandResult {
         let reused = self.session != nil
         let session = try openSession()
         let timeout = request.timeout ?? settings.commandTimeout
@@ -96,6 +110,125 @@ public final class SSHTransport: Transport, @unchecked Sendable {
             "exec done",
             metadata: ["status": "\(commandResult.exitStatus)", "seconds": "\(String(format: "%.3f", duration))"])
         return commandResult
+    }
+
+    /// Runs `request` in the persistent command shell. nil when the host cannot run the shell
+    /// (the request did not start; the caller runs it on a channel).
+    private func execInShell(_ request: ExecRequest) throws -> CommandResult? {
+        let timeout = request.timeout ?? settings.commandTimeout
+        let deadline = Deadline(seconds: timeout)
+        let started = DispatchTime.now().uptimeNanoseconds
+        logger.debug("exec", metadata: ["command": "\(request.command)", "in": "shell"])
+        var answer: CommandShellAnswer
+        do {
+            let payload: Data
+            let process: SSHProcess
+            let framing: CommandShell
+            let check = shell?.process.check()
+            if let live = shell, let check, check.alive {
+                let stray = check.stray
+                if !stray.isEmpty {
+                    logger.debug("dropped output written after its command returned", metadata: ["bytes": "\(stray.count)"])
+                }
+                (process, framing) = live
+                payload = framing.request(request.command, stdin: request.stdin)
+            } else {
+                shell = nil
+                framing = CommandShell()
+                guard let fresh = try startShell(deadline: deadline) else { return nil }
+                process = fresh
+                // A no-op goes first: its answer proves the shell runs before the request counts
+                // as sent, and takes whatever the login shell printed on the way.
+                payload = framing.request(":", stdin: nil) + framing.request(request.command, stdin: request.stdin)
+                try process.write(payload, deadline: deadline)
+                var ready = CommandShellAnswer(shell: framing)
+                try receive(into: &ready, from: process, deadline: deadline)
+                guard ready.isComplete else {
+                    let (status, _) = (try? process.exitStatus(deadline: Deadline(seconds: 1))) ?? (-1, nil)
+                    logger.debug(
+                        "no persistent shell on this host; one channel per command",
+                        metadata: ["status": "\(status)", "output": "\(String(decoding: ready.stdout + ready.stderr, as: UTF8.self))"])
+                    shellUnavailable = true
+                    return nil
+                }
+                shell = (process, framing)
+                answer = ready.remainder()
+                try receive(into: &answer, from: process, deadline: deadline)
+                return try finish(request, answer: answer, process: process, started: started)
+            }
+            try process.write(payload, deadline: deadline)
+            answer = CommandShellAnswer(shell: framing)
+            try receive(into: &answer, from: process, deadline: deadline)
+            return try finish(request, answer: answer, process: process, started: started)
+        } catch let error as SSHError {
+            // A command abandoned half-way leaves the shell busy with it: the next one gets a new shell.
+            shell = nil
+            if error.kind == .timeout {
+                throw TransportError.timeout(host: hostName, command: request.command, seconds: timeout ?? 0)
+            }
+            throw TransportError(error, command: request.command)
+        }
+    }
+
+    /// Opens the session if needed and starts the shell; a session the server dropped while idle
+    /// is reopened once, as for a command's channel. nil when the shell's channel is refused.
+    private func startShell(deadline: Deadline) throws -> SSHProcess? {
+        let reused = session != nil
+        do {
+            do {
+                return try openSession().startProcess(CommandShell.startCommand, deadline: deadline)
+            } catch let error as SSHError where reused && (session?.isBroken ?? true) && error.operation == "open channel" {
+                logger.debug("session was closed while idle; reconnecting", metadata: ["error": "\(error)"])
+                return try openSession().startProcess(CommandShell.startCommand, deadline: deadline)
+            }
+        } catch let error as SSHError where error.kind == .failure && !(session?.isBroken ?? true) {
+            logger.debug("persistent shell refused; one channel per command", metadata: ["error": "\(error)"])
+            shellUnavailable = true
+            return nil
+        }
+    }
+
+    private func receive(into answer: inout CommandShellAnswer, from process: SSHProcess, deadline: Deadline) throws {
+        while !answer.isComplete {
+            let got = try process.read(deadline: deadline)
+            if got.ended { return }
+            if !got.stdout.isEmpty { answer.receive(stdout: got.stdout) }
+            if !got.stderr.isEmpty { answer.receive(stderr: got.stderr) }
+        }
+    }
+
+    /// The command's result from its answer; a shell that ended before answering (the command
+    /// killed it, or it was killed) reports the shell's own exit, as a channel would.
+    private func finish(
+        _ request: ExecRequest, answer: CommandShellAnswer, process: SSHProcess, started: UInt64
+    ) throws -> CommandResult {
+        var status = answer.status ?? -1
+        var signal: String?
+        if !answer.isComplete {
+            shell = nil
+            let exit: (status: Int32, signal: String?) =
+                (try? process.exitStatus(deadline: Deadline(seconds: 2))) ?? (-1, nil)
+            status = exit.signal == nil ? exit.status : -1
+            signal = exit.signal
+        }
+        let duration = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        var result = CommandResult(
+            exitStatus: status, exitSignal: signal, stdout: answer.commandStdout, stderr: answer.commandStderr,
+            duration: duration)
+        if let prompt = request.prompt {
+            let exchange = PromptExchange(request: request)
+            exchange.receiveStdout(result.stdout)
+            if !exchange.isReady {
+                throw TransportError.become(
+                    host: hostName, reason: prompt.explainFailure(exchange.strip(result.stderr).text))
+            }
+            result.stdout = exchange.stdoutAfterMarker
+            result.stderr = exchange.strip(result.stderr).data
+        }
+        logger.debug(
+            "exec done",
+            metadata: ["status": "\(result.exitStatus)", "seconds": "\(String(format: "%.3f", duration))", "in": "shell"])
+        return result
     }
 
     public func upload(_ data: Data, to remotePath: String, mode: Int) throws {

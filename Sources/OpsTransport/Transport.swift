@@ -22,8 +22,9 @@ public struct CommandResult: Sendable, Equatable {
     public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
 }
 
-/// One command to run. `command` is a shell string run by the remote user's login shell
-/// (as OpenSSH's exec does); privilege escalation is applied by `Become` before it gets here.
+/// One command to run. `command` is a POSIX shell string, run over SSH in a subshell of the host's
+/// persistent `/bin/sh` (see `CommandShell`), or by the login shell on a channel of its own when
+/// the request needs one; privilege escalation is applied by `Become` before it gets here.
 public struct ExecRequest: Sendable {
     public var command: String
     /// Bytes streamed to the command's stdin, then EOF. nil closes stdin at once.
@@ -36,11 +37,14 @@ public struct ExecRequest: Sendable {
     public var onStderr: (@Sendable (Data) -> Void)?
     /// Answers one interactive prompt (sudo's password prompt); set by `Become.wrap`.
     public var prompt: PromptAnswer?
+    /// Runs on an SSH channel of its own, by the login shell, as OpenSSH's exec does (`raw`),
+    /// instead of in the host's persistent command shell (see `CommandShell`).
+    public var ownChannel: Bool
 
     public init(
         _ command: String, stdin: Data? = nil, timeout: Double? = nil,
         onStdout: (@Sendable (Data) -> Void)? = nil, onStderr: (@Sendable (Data) -> Void)? = nil,
-        prompt: PromptAnswer? = nil
+        prompt: PromptAnswer? = nil, ownChannel: Bool = false
     ) {
         self.command = command
         self.stdin = stdin
@@ -48,6 +52,7 @@ public struct ExecRequest: Sendable {
         self.onStdout = onStdout
         self.onStderr = onStderr
         self.prompt = prompt
+        self.ownChannel = ownChannel
     }
 }
 

@@ -54,6 +54,15 @@ final class PlaybookLoaderTests: XCTestCase {
         XCTAssertEqual(tasks[2].arg("_raw_params")?.scalar?.string, "ls -l \"a b\"")
     }
 
+    func testNegativeTimeoutIsRefusedWhereItIsWritten() throws {
+        let text = "- hosts: all\n  tasks:\n    - command: /bin/true\n      timeout: -5\n"
+        XCTAssertThrowsError(try load(["pb/site.yml": text])) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("site.yml:4:16"), message)
+            XCTAssertTrue(message.contains("timeout must be a number of seconds"), message)
+        }
+    }
+
     func testUnknownModuleSuggests() throws {
         let text = "- hosts: all\n  tasks:\n    - name: x\n      copyy:\n        dest: /a\n        content: b\n"
         XCTAssertThrowsError(try load(["pb/site.yml": text])) { error in

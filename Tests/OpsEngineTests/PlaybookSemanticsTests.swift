@@ -163,6 +163,28 @@ final class PlaybookSemanticsTests: XCTestCase {
         XCTAssertEqual(fleet.read("tries"), "x\nx\nx\n")
     }
 
+    func testTaskTimeoutFailsTheTaskWithAnsiblesMessage() throws {
+        let pb = """
+            - hosts: h1
+              gather_facts: false
+              timeout: 30
+              tasks:
+                - command: sleep 20
+                  timeout: 1
+                  register: slow
+                  ignore_errors: true
+                - copy: dest={{ work }}/msg content="{{ slow.msg }}"
+                - shell: sleep 0.2; echo done > {{ work }}/inherited
+            """
+        let started = Date()
+        let (code, _) = try fleet.play(pb)
+        XCTAssertEqual(code, 0)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "the sleep was cut short")
+        XCTAssertEqual(
+            fleet.read("msg"), "The command action failed to execute in the expected time frame (1) and was terminated")
+        XCTAssertEqual(fleet.read("inherited"), "done\n", "the play's 30 s limit left the quick task alone")
+    }
+
     func testLoopsRegisterResults() throws {
         let pb = """
             - hosts: h1

@@ -107,7 +107,11 @@ extension PlaybookLoader {
         case "any_errors_fatal": k.anyErrorsFatal = try source.bool(value, key)
         case "delegate_to": k.delegateTo = value
         case "run_once": k.runOnce = try source.bool(value, key)
-        case "collections", "debugger", "throttle", "timeout", "module_defaults", "connection", "port":
+        case "timeout":
+            let seconds = try source.number(value, key)
+            guard seconds >= 0 else { throw source.error("timeout must be a number of seconds, 0 or more", value) }
+            k.timeout = seconds
+        case "collections", "debugger", "throttle", "module_defaults", "connection", "port":
             // Accepted for compatibility; they do not change how opsctl runs.
             break
         default:

@@ -21,6 +21,8 @@ public struct InheritedKeywords: Sendable, Equatable {
     public var anyErrorsFatal: Bool?
     public var delegateTo: Node?
     public var runOnce: Bool?
+    /// Seconds each remote command of the task may take (`timeout`); 0 or nil: no limit.
+    public var timeout: Double?
 
     public init() {}
 
@@ -43,6 +45,7 @@ public struct InheritedKeywords: Sendable, Equatable {
         r.anyErrorsFatal = anyErrorsFatal ?? outer.anyErrorsFatal
         r.delegateTo = delegateTo ?? outer.delegateTo
         r.runOnce = runOnce ?? outer.runOnce
+        r.timeout = timeout ?? outer.timeout
         return r
     }
 }

@@ -15,7 +15,7 @@ enum RawModule: Module {
             return r
         }
         let line = args.string("executable").map { "\(RemoteScript.q($0)) -c \(RemoteScript.q(text))" } ?? text
-        let r = try context.run(line)
+        let r = try context.run(line, ownChannel: true)
         var result = ModuleResult(changed: true, failed: r.exitStatus != 0)
         result.values["rc"] = .int(Int(r.exitStatus))
         result.values["stdout"] = .string(r.stdoutText)

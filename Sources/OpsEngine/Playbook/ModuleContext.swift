@@ -40,14 +40,17 @@ public final class ModuleContext {
         self.commandTimeout = commandTimeout
     }
 
-    /// Runs a shell script on the host as the task's user, in one round trip.
-    public func run(_ script: String, stdin: Data? = nil, timeout: Double? = nil) throws -> CommandResult {
+    /// Runs a shell script on the host as the task's user, in one round trip; `ownChannel` runs
+    /// it by the login shell on a channel of its own instead of the persistent shell (`raw`).
+    public func run(_ script: String, stdin: Data? = nil, timeout: Double? = nil, ownChannel: Bool = false) throws
+        -> CommandResult
+    {
         var command = script
         if !environment.isEmpty {
             let exports = environment.map { "export \($0.0)=\(ShellWords.quote($0.1))" }.joined(separator: "; ")
             command = exports + "; " + command
         }
-        var request = ExecRequest(command, stdin: stdin, timeout: timeout ?? commandTimeout)
+        var request = ExecRequest(command, stdin: stdin, timeout: timeout ?? commandTimeout, ownChannel: ownChannel)
         if let become { request = become.wrap(request) }
         logger.trace("exec", metadata: ["host": "\(host)", "command": "\(become == nil ? script : "(become) " + script)"])
         return try connect().exec(request)

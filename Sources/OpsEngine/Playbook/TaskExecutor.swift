@@ -52,7 +52,14 @@ struct TaskExecutor {
 
     private func message(for error: Error) -> String {
         if let e = error as? TemplarError { return e.description }
-        if let e = error as? TransportError { return e.description }
+        if let e = error as? TransportError {
+            if case .timeout = e, let limit = keywords.timeout, limit > 0 {
+                // Ansible's words for a task that ran past its `timeout`.
+                let seconds = limit == limit.rounded() ? String(Int(limit)) : String(limit)
+                return "The \(task.module) action failed to execute in the expected time frame (\(seconds)) and was terminated"
+            }
+            return e.description
+        }
         if let e = error as? ModuleError { return e.description }
         return "\(error)"
     }
@@ -292,6 +299,7 @@ struct TaskExecutor {
             connect: {
                 guard let settings else { throw ModuleError("\(task.module) runs on the control node only") }
                 return try pool.transport(for: settings)
-            }, become: become, environment: environment, commandTimeout: settings?.commandTimeout)
+            }, become: become, environment: environment,
+            commandTimeout: keywords.timeout.flatMap { $0 > 0 ? $0 : nil } ?? settings?.commandTimeout)
     }
 }
