@@ -2,12 +2,12 @@ import Crypto
 
 /// SHA-crypt (`$5$`, `$6$`: Ulrich Drepper's specification, what glibc's crypt and passlib compute), for
 /// Ansible's `password_hash('sha512', salt)` in `user: password:`.
-enum ShaCrypt {
-    static let alphabet = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+public enum ShaCrypt {
+    public static let alphabet = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
     static let defaultRounds = 5000
 
     /// `$6$[rounds=N$]salt$hash`; the rounds field is written only when it is not the default 5000.
-    static func hash(_ password: String, salt: String, rounds: Int, sha512: Bool) -> String {
+    public static func hash(_ password: String, salt: String, rounds: Int, sha512: Bool) -> String {
         let p = Array(password.utf8)
         let s = Array(salt.utf8.prefix(16))
         func digest(_ parts: [[UInt8]]) -> [UInt8] {

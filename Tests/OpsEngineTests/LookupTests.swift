@@ -21,6 +21,31 @@ final class LookupTests: XCTestCase {
             "files/vars/default.yml": "pkg: none\n",
             "top.txt": "top level\n",
             "templates/app.conf.j2": "port={{ port }}\n{% for u in users %}user {{ u }}\n{% endfor %}\\n stays\n",
+            "files/app.ini": """
+                # comment
+                ; another
+                [DEFAULT]
+                base = /srv
+                [db]
+                User = alice
+                path = %(base)s/db
+                multi = line1
+                   line2
+
+                   line3
+                pct = 100%%
+                empty =
+                colon: yes: really
+                [app]
+                port: 8080
+                Mixed = Case
+                """,
+            "files/bad.ini": "[a]\nx = %oops\n",
+            "files/dup.ini": "[a]\nx = 1\nX = 2\n",
+            "files/nosection.ini": "x = 1\n",
+            "files/app.properties": "db.user=bob\ndb.port = 5432\n",
+            "files/users.csv": "alice\t1001\t\"Alice, A.\"\nbob\t1002\t\"says \"\"hi\"\"\"\n",
+            "files/hosts.csv": "web1,10.0.0.1,nginx\ndb1,10.0.0.2,\"postgres, primary\"\n",
         ]
         for (path, text) in files {
             let full = dir + "/" + path
@@ -110,6 +135,35 @@ final class LookupTests: XCTestCase {
                 + "{{ '%s' | strftime('86400', utc=true) }}"
         ),
         ("strftime_bad", "{{ '%Y' | strftime('soon') }}"),
+        (
+            "ini",
+            "{{ lookup('ini', 'user section=db file=app.ini') }}|{{ lookup('ini', 'path section=db file=app.ini') }}|"
+                + "{{ lookup('ini', 'multi section=db file=app.ini') }}|{{ lookup('ini', 'pct section=db file=app.ini') }}|"
+                + "{{ lookup('ini', 'port', section='app', file='app.ini') }}|"
+                + "[{{ lookup('ini', 'empty section=db file=app.ini') }}]|{{ lookup('ini', 'colon section=db file=app.ini') }}|"
+                + "{{ lookup('ini', 'nope section=app file=app.ini default=dflt') }}|"
+                + "[{{ lookup('ini', 'nope section=app file=app.ini') }}]|{{ lookup('ini', 'base section=app file=app.ini') }}"
+        ),
+        (
+            "ini_regex_and_case",
+            "{{ query('ini', '.*a.* section=db file=app.ini re=true') }} "
+                + "{{ lookup('ini', 'Mixed section=app file=app.ini case_sensitive=true') }} "
+                + "{{ lookup('ini', 'mixed section=app file=app.ini') }}"
+        ),
+        ("ini_properties", "{{ lookup('ini', 'db.user type=properties file=app.properties') }} "
+            + "{{ lookup('ini', 'db.port', type='properties', file='app.properties') }}"),
+        ("ini_missing_section", "{{ lookup('ini', 'x section=none file=app.ini') }}"),
+        ("ini_bad_interpolation", "{{ lookup('ini', 'x section=a file=bad.ini') }}"),
+        ("ini_duplicate_option", "{{ lookup('ini', 'x section=a file=dup.ini') }}"),
+        ("ini_no_section_header", "{{ lookup('ini', 'x section=a file=nosection.ini') }}"),
+        ("ini_missing_file", "{{ lookup('ini', 'x section=a file=nope.ini') }}"),
+        (
+            "csvfile",
+            "{{ lookup('csvfile', 'alice file=users.csv') }}|{{ lookup('csvfile', 'alice file=users.csv col=2') }}|"
+                + "{{ lookup('csvfile', 'bob file=users.csv col=2') }}|"
+                + "{{ lookup('csvfile', 'db1 file=hosts.csv delimiter=, col=2') }}|"
+                + "{{ lookup('csvfile', 'nobody file=users.csv default=none-such') }}"
+        ),
         ("fileglob_filter", "{{ (playbook_dir ~ '/files/conf.d/*.conf') | fileglob | map('basename') | sort }}"),
     ]
 
@@ -153,6 +207,62 @@ final class LookupTests: XCTestCase {
         }
         XCTAssert(
             mismatches.isEmpty, "\(mismatches.count) differ from ansible-core:\n" + mismatches.joined(separator: "\n"))
+    }
+
+    /// `password`: a new password is written once (0600, in a 0700 directory) and read back after;
+    /// `chars` and `length` shape it; `/dev/null` keeps nothing; `encrypt` keeps the salt beside it.
+    func testPasswordLookupGeneratesOnceAndKeepsIt() throws {
+        let templar = Templar(environment: Jinja.Environment())
+        let scope: ValueDict = ["playbook_dir": .string(dir)]
+        let file = dir + "/credentials/db/password"
+        let first = try templar.template(
+            .string("{{ lookup('password', '\(file) chars=digits length=30') }}"), scope).pythonString()
+        XCTAssertEqual(first.count, 30)
+        XCTAssertTrue(first.allSatisfy(\.isNumber), first)
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), first + "\n")
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let parent = try FileManager.default.attributesOfItem(atPath: dir + "/credentials/db")
+        XCTAssertEqual((parent[.posixPermissions] as? NSNumber)?.intValue, 0o700)
+        // Read back, whatever the options now say.
+        let again = try templar.template(.string("{{ lookup('password', '\(file)', length=5) }}"), scope).pythonString()
+        XCTAssertEqual(again, first)
+
+        let fresh = try templar.template(.string("{{ lookup('password', '/dev/null') }}"), scope).pythonString()
+        let other = try templar.template(.string("{{ lookup('password', '/dev/null') }}"), scope).pythonString()
+        XCTAssertEqual(fresh.count, 20)
+        XCTAssertNotEqual(fresh, other)
+        XCTAssertTrue(fresh.allSatisfy { $0.isLetter || $0.isNumber || ".,:-_".contains($0) }, fresh)
+        let literal = try templar.template(
+            .string("{{ lookup('password', '/dev/null chars=ascii_lowercase,,, length=40') }}"), scope).pythonString()
+        XCTAssertTrue(literal.allSatisfy { $0.isLowercase || $0 == "," }, literal)
+
+        let hashedFile = dir + "/credentials/hashed"
+        let hash = try templar.template(
+            .string("{{ lookup('password', '\(hashedFile) encrypt=sha512_crypt') }}"), scope).pythonString()
+        let stored = try String(contentsOfFile: hashedFile, encoding: .utf8)
+        let parts = stored.dropLast().components(separatedBy: " salt=")
+        XCTAssertEqual(parts.count, 2, stored)
+        XCTAssertTrue(hash.hasPrefix("$6$rounds=656000$" + parts[1] + "$"), hash)
+        XCTAssertEqual(
+            try templar.template(.string("{{ lookup('password', '\(hashedFile) encrypt=sha512_crypt') }}"), scope)
+                .pythonString(), hash, "the kept salt gives the same hash again")
+        // What passlib computes for that password and salt.
+        let python = try Self.ansiblePython()
+        let (status, reference) = runShell(
+            "'\(python)' -c 'import sys; from passlib.hash import sha512_crypt; "
+                + "print(sha512_crypt.using(rounds=656000, salt=sys.argv[2]).hash(sys.argv[1]))' '\(parts[0])' '\(parts[1])'", trimmed: true)
+        XCTAssertEqual(status, 0, reference)
+        XCTAssertEqual(reference, hash)
+
+        for (bad, message) in [
+            ("/dev/null length=0", "length must be a positive integer"), ("/dev/null encrypt=md5_crypt", "not supported"),
+            ("/dev/null lenght=3", "did you mean 'length'?"), ("", "no file name"),
+        ] {
+            XCTAssertThrowsError(try templar.template(.string("{{ lookup('password', '\(bad)') }}"), scope), bad) {
+                XCTAssertTrue("\($0)".contains(message), "\($0)")
+            }
+        }
     }
 
     /// A failing lookup names itself, the reason, and the playbook place of the expression.

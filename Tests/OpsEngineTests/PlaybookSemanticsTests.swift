@@ -163,6 +163,42 @@ final class PlaybookSemanticsTests: XCTestCase {
         XCTAssertEqual(fleet.read("tries"), "x\nx\nx\n")
     }
 
+    func testGatheredFactsHoldTheHostsClockAsAnsibleNamesIt() throws {
+        let pb = """
+            - hosts: h1
+              gather_facts: true
+              tasks:
+                - copy:
+                    dest: "{{ work }}/facts.json"
+                    content: "{{ {'dt': ansible_date_time, 'os': ansible_distribution, 'family': ansible_os_family,
+                      'cpus': ansible_processor_vcpus} | to_json }}"
+            """
+        let before = Int(Date().timeIntervalSince1970)
+        let (code, _) = try fleet.play(pb)
+        XCTAssertEqual(code, 0)
+        let facts = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(XCTUnwrap(fleet.read("facts.json")).utf8)) as? [String: Any])
+        let dt = try XCTUnwrap(facts["dt"] as? [String: String], "every date_time value is a string")
+        let epoch = try XCTUnwrap(Int(dt["epoch"] ?? ""))
+        XCTAssert((before - 1...before + 60).contains(epoch), "epoch \(epoch) is the host's clock")
+        let utc = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(epoch)))
+        XCTAssertEqual(dt["iso8601"], utc)
+        XCTAssertTrue(dt["iso8601_micro"]?.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"#, options: .regularExpression) != nil)
+        XCTAssertTrue(dt["iso8601_basic"]?.range(of: #"^\d{8}T\d{12}$"#, options: .regularExpression) != nil)
+        let local = DateFormatter()
+        local.dateFormat = "yyyy-MM-dd HH:mm:ss EEEE"
+        local.locale = Locale(identifier: "en_US_POSIX")
+        let expected = local.string(from: Date(timeIntervalSince1970: TimeInterval(epoch)))
+        XCTAssertEqual("\(dt["date"]!) \(dt["time"]!) \(dt["weekday"]!)", expected)
+        XCTAssertEqual(dt["year"].map { $0 + "-" + dt["month"]! + "-" + dt["day"]! }, dt["date"])
+        XCTAssertEqual(dt["epoch_int"], dt["epoch"])
+        for key in ["tz", "tz_dst", "tz_offset", "weekday_number", "weeknumber", "iso8601_basic_short", "hour", "minute", "second"] {
+            XCTAssertFalse(dt[key, default: ""].isEmpty, key)
+        }
+        XCTAssertNotNil(facts["os"] as? String)
+        XCTAssertEqual(facts["cpus"] as? Int, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
     func testTaskTimeoutFailsTheTaskWithAnsiblesMessage() throws {
         let pb = """
             - hosts: h1

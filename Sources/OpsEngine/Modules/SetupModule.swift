@@ -27,6 +27,10 @@ enum SetupModule: Module {
         echo "all_ipv4=$(ip -4 -o addr show scope global 2>/dev/null | awk '{split($4,a,"/"); printf "%s ", a[1]}')"
         if [ -d /run/systemd/system ]; then echo service_mgr=systemd; else echo "service_mgr=$(ps -p 1 -o comm= 2>/dev/null)"; fi
         echo "user_id=$(id -un)"; echo "user_uid=$(id -u)"
+        now=$(date +%s.%N); y=$(date -d "@$now" +%Y)
+        date -d "@$now" '+dt_local=%Y|%m|%d|%H|%M|%S|%s|%Z|%z|%A|%w|%W|%N'
+        date -u -d "@$now" '+dt_utc=%Y-%m-%dT%H:%M:%S|%N'
+        echo "dt_jan=$(date -d "$y-01-01 12:00" '+%z %Z')"; echo "dt_jul=$(date -d "$y-07-01 12:00" '+%z %Z')"
         for m in apt-get dnf yum apk zypper pacman; do if command -v $m >/dev/null 2>&1; then echo "pkg_mgr=${m%-get}"; break; fi; done
         """
 
@@ -76,8 +80,37 @@ enum SetupModule: Module {
         f["user_id"] = .string(s("user_id"))
         f["user_uid"] = .int(Int(s("user_uid")) ?? -1)
         f["pkg_mgr"] = .string(s("pkg_mgr"))
+        if let dateTime = dateTime(kv) { f["date_time"] = .dict(dateTime) }
         var result = ModuleResult()
         result.values["ansible_facts"] = .dict(f)
         return result
+    }
+
+    /// Ansible's `date_time` fact (every value a string): the host's clock at gathering, local and UTC.
+    static func dateTime(_ kv: [String: String]) -> ValueDict? {
+        let local = (kv["dt_local"] ?? "").split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let utc = (kv["dt_utc"] ?? "").split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard local.count == 13, utc.count == 2 else { return nil }
+        let (year, month, day, hour, minute, second, epoch) = (local[0], local[1], local[2], local[3], local[4], local[5], local[6])
+        let micro = String(local[12].prefix(6)), utcMicro = String(utc[1].prefix(6))
+        // Python's time.tzname[1]: the zone's daylight-saving name, the one with the larger offset
+        // of January and July (the standard name where there is no DST).
+        let jan = (kv["dt_jan"] ?? "").split(separator: " ").map(String.init)
+        let jul = (kv["dt_jul"] ?? "").split(separator: " ").map(String.init)
+        var dst = local[7]
+        if jan.count == 2, jul.count == 2 { dst = (Int(jul[0]) ?? 0) >= (Int(jan[0]) ?? 0) ? jul[1] : jan[1] }
+        var d = ValueDict()
+        for (k, v) in [
+            ("year", year), ("month", month), ("weekday", local[9]), ("weekday_number", local[10]),
+            ("weeknumber", local[11]), ("day", day), ("hour", hour), ("minute", minute), ("second", second),
+            ("epoch", epoch), ("epoch_int", epoch), ("date", "\(year)-\(month)-\(day)"),
+            ("time", "\(hour):\(minute):\(second)"), ("iso8601_micro", "\(utc[0]).\(utcMicro)Z"),
+            ("iso8601", "\(utc[0])Z"), ("iso8601_basic", "\(year)\(month)\(day)T\(hour)\(minute)\(second)\(micro)"),
+            ("iso8601_basic_short", "\(year)\(month)\(day)T\(hour)\(minute)\(second)"), ("tz", local[7]),
+            ("tz_dst", dst), ("tz_offset", local[8]),
+        ] {
+            d[.string(k)] = .string(v)
+        }
+        return d
     }
 }

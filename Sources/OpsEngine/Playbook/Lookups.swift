@@ -11,7 +11,7 @@ enum Lookups {
 
     static let plugins: [String: Plugin] = {
         var p: [String: Plugin] = [:]
-        for table in [files, lists] {
+        for table in [files, lists, data] {
             for (k, v) in table { p[k] = v }
         }
         return p
