@@ -255,7 +255,7 @@ enum AnsibleFilters {
             let b = a.get(0, "base")?.numericValue ?? 2
             return .double(b == 2 ? x.squareRoot() : Foundation.pow(x, 1 / b))
         }
-        for table in [paths, text, collections] {
+        for table in [paths, text, collections, time] {
             for (k, v) in table { f[k] = v }
         }
         return f

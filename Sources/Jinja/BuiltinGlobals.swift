@@ -1,4 +1,4 @@
-/// Names every template sees: `range`, `dict`, `namespace`, `joiner`, `cycler` (not `lipsum`).
+/// Names every template sees: `range`, `dict`, `namespace`, `joiner`, `cycler` (not `lipsum`), and Ansible's `now`.
 enum BuiltinGlobals {
     static let all: ValueDict = {
         var g = ValueDict()
@@ -66,6 +66,7 @@ enum BuiltinGlobals {
                 guard !a.positional.isEmpty else { throw TemplateError.type("cycler() needs at least one item") }
                 return .object(CyclerObject(a.positional))
             })
+        g["now"] = AnsibleFilters.now
         return g
     }()
 }

@@ -72,6 +72,9 @@ public enum JSON {
             }
             newline(o, level, &out)
             out += "}"
+        case .object(let date as DateTimeObject):
+            // Ansible's JSON encoder writes datetimes as ISO 8601 strings.
+            writeString(date.isoformat(separator: "T", timespec: "auto")!, ascii: o.ensureASCII, into: &out)
         case .object(let obj):
             throw TemplateError.type("Object of type \(obj.typeName) is not JSON serializable")
         }

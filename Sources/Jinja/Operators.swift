@@ -32,6 +32,8 @@ enum Operators {
             throw TemplateError.type("can only concatenate str (not \"\(b.typeName)\") to str")
         case (.add, .list, _):
             throw TemplateError.type("can only concatenate list (not \"\(b.typeName)\") to list")
+        case (_, .object, _), (_, _, .object):
+            if let r = try dateTimeBinary(op, a, b) { return r }
         default: break
         }
         throw typeError(op.rawValue, a, b)

@@ -49,6 +49,7 @@ extension Renderer {
             case .int(let i): return .int(-i)
             case .double(let d): return .double(-d)
             case .bool(let b): return .int(b ? -1 : 0)
+            case .object(let d as TimeDeltaObject): return .object(TimeDeltaObject(micros: -d.micros))
             case .undefined(let u): throw TemplateError.undefined(u)
             case let v: throw TemplateError.type("bad operand type for unary -: '\(v.typeName)'")
             }

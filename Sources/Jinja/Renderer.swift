@@ -126,6 +126,7 @@ final class Renderer {
         case .int(let i): out += String(i)
         case .none: if !environment.options.noneAsEmpty { out += "None" }
         case .undefined(let u): if !u.lenient { throw TemplateError.undefined(u) }
+        case .object(let o): out += o.stringValue
         default: try v.writeRepr(into: &out)
         }
     }

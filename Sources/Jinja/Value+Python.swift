@@ -10,7 +10,7 @@ extension Value: Equatable {
         case (.bool(let x), .bool(let y)): return x == y
         case (.list(let x), .list(let y)), (.tuple(let x), .tuple(let y)): return x == y
         case (.dict(let x), .dict(let y)): return x == y
-        case (.object(let x), .object(let y)): return x === y
+        case (.object(let x), .object(let y)): return x === y || ((x as? any ValueObject)?.equals(y) ?? false)
         case (.undefined, .undefined): return true
         case (.int, .double), (.double, .int), (.double, .double), (.bool, .int), (.int, .bool),
             (.bool, .double), (.double, .bool):
@@ -32,7 +32,8 @@ extension Value: Hashable {
         case .string(let s): h.combine(s)
         case .list(let l), .tuple(let l): h.combine(l)
         case .dict(let d): h.combine(d.count)
-        case .object(let o): h.combine(ObjectIdentifier(o))
+        case .object(let o):
+            if let v = o as? any ValueObject { h.combine(v.key) } else { h.combine(ObjectIdentifier(o)) }
         }
     }
 }
@@ -93,7 +94,7 @@ extension Value {
                 try v.writeRepr(into: &out)
             }
             out += "}"
-        case .object(let o): out += o.stringValue
+        case .object(let o): out += (o as? any ValueObject)?.repr ?? o.stringValue
         }
     }
 
@@ -221,6 +222,9 @@ extension Value {
             }
             return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
         case (.undefined(let u), _), (_, .undefined(let u)): throw TemplateError.undefined(u)
+        case (.object(let x as any ValueObject), .object(let y)):
+            if let c = x.compare(y) { return c }
+            fallthrough
         default:
             if let x = a.numericValue, let y = b.numericValue {
                 return x < y ? -1 : (x == y ? 0 : 1)

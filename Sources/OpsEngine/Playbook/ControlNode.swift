@@ -31,7 +31,8 @@ enum ControlNode {
                 }
                 seconds = n
             }
-            return .string(strftime(try v.pythonString(), seconds, utc: try a.bool(1, "utc", default: false)))
+            let utc = try a.bool(1, "utc", default: false)
+            return .string(Strftime.format(try v.pythonString(), epochSeconds: seconds, utc: utc))
         }
         return f
     }()
@@ -152,21 +153,6 @@ enum ControlNode {
         while n < a.count && n < b.count && a[n] == b[n] { n += 1 }
         let parts = Array(repeating: "..", count: b.count - n) + a[n...].map(String.init)
         return parts.isEmpty ? "." : parts.joined(separator: "/")
-    }
-
-    /// Python's `time.strftime(format, localtime(seconds))` (or `gmtime` with `utc`): C's strftime.
-    static func strftime(_ format: String, _ seconds: Double, utc: Bool) -> String {
-        var t = time_t(seconds.rounded(.down))
-        var parts = tm()
-        if utc { gmtime_r(&t, &parts) } else { localtime_r(&t, &parts) }
-        var size = 256
-        while size <= 65536 {
-            var buffer = [CChar](repeating: 0, count: size)
-            let n = Foundation.strftime(&buffer, size, format, &parts)
-            if n > 0 || format.isEmpty { return String(cString: buffer) }
-            size *= 4
-        }
-        return ""
     }
 
     /// Shell-style pattern matching of paths (`glob(3)`), sorted.
