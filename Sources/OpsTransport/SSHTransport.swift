@@ -95,17 +95,10 @@ public final class SSHTransport: Transport, @unchecked Sendable {
             throw TransportError(error, command: request.command)
         }
         let duration = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        var commandResult = CommandResult(
-            exitStatus: result.exitStatus, exitSignal: result.exitSignal, stdout: result.stdout,
-            stderr: result.stderr, duration: duration)
-        if let prompt = request.prompt {
-            if !exchange.isReady {
-                throw TransportError.become(
-                    host: hostName, reason: prompt.explainFailure(exchange.strip(result.stderr).text))
-            }
-            commandResult.stdout = exchange.stdoutAfterMarker
-            commandResult.stderr = exchange.strip(result.stderr).data
-        }
+        let commandResult = try afterPrompt(
+            CommandResult(
+                exitStatus: result.exitStatus, exitSignal: result.exitSignal, stdout: result.stdout,
+                stderr: result.stderr, duration: duration), request, exchange)
         logger.debug(
             "exec done",
             metadata: ["status": "\(commandResult.exitStatus)", "seconds": "\(String(format: "%.3f", duration))"])
@@ -170,6 +163,22 @@ public final class SSHTransport: Transport, @unchecked Sendable {
         }
     }
 
+    /// Under `become`: the output after sudo's ready marker, stderr without its prompt; a refusal
+    /// (no marker) becomes the error that says why.
+    private func afterPrompt(_ result: CommandResult, _ request: ExecRequest, _ exchange: PromptExchange) throws
+        -> CommandResult
+    {
+        guard let prompt = request.prompt else { return result }
+        let stderr = exchange.strip(result.stderr)
+        guard exchange.isReady else {
+            throw TransportError.become(host: hostName, reason: prompt.explainFailure(stderr.text))
+        }
+        var result = result
+        result.stdout = exchange.stdoutAfterMarker
+        result.stderr = stderr.data
+        return result
+    }
+
     /// Opens the session if needed and starts the shell; a session the server dropped while idle
     /// is reopened once, as for a command's channel. nil when the shell's channel is refused.
     private func startShell(deadline: Deadline) throws -> SSHProcess? {
@@ -212,19 +221,12 @@ public final class SSHTransport: Transport, @unchecked Sendable {
             signal = exit.signal
         }
         let duration = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        var result = CommandResult(
-            exitStatus: status, exitSignal: signal, stdout: answer.commandStdout, stderr: answer.commandStderr,
-            duration: duration)
-        if let prompt = request.prompt {
-            let exchange = PromptExchange(request: request)
-            exchange.receiveStdout(result.stdout)
-            if !exchange.isReady {
-                throw TransportError.become(
-                    host: hostName, reason: prompt.explainFailure(exchange.strip(result.stderr).text))
-            }
-            result.stdout = exchange.stdoutAfterMarker
-            result.stderr = exchange.strip(result.stderr).data
-        }
+        let exchange = PromptExchange(request: request)
+        if request.prompt != nil { exchange.receiveStdout(answer.commandStdout) }
+        let result = try afterPrompt(
+            CommandResult(
+                exitStatus: status, exitSignal: signal, stdout: answer.commandStdout, stderr: answer.commandStderr,
+                duration: duration), request, exchange)
         logger.debug(
             "exec done",
             metadata: ["status": "\(result.exitStatus)", "seconds": "\(String(format: "%.3f", duration))", "in": "shell"])

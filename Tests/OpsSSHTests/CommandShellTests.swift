@@ -4,20 +4,7 @@ import XCTest
 
 /// The persistent command shell (`CommandShell`) against a real sshd: one /bin/sh per session
 /// runs every eligible command, with the results a channel of their own would give.
-final class CommandShellTests: XCTestCase {
-    var server: TestSSHServer!
-    var transport: SSHTransport!
-
-    override func setUpWithError() throws {
-        server = try TestSSHServer()
-        transport = SSHTransport(settings: server.settings(), logger: TestSSHServer.logger)
-    }
-
-    override func tearDown() {
-        transport?.close()
-        server?.stop()
-    }
-
+final class CommandShellTests: SSHServerTestCase {
     private func run(_ command: String, stdin: Data? = nil, timeout: Double? = nil) throws -> CommandResult {
         try transport.exec(ExecRequest(command, stdin: stdin, timeout: timeout))
     }

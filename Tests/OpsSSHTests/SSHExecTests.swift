@@ -2,20 +2,7 @@ import Foundation
 import OpsTransport
 import XCTest
 
-final class SSHExecTests: XCTestCase {
-    var server: TestSSHServer!
-    var transport: SSHTransport!
-
-    override func setUpWithError() throws {
-        server = try TestSSHServer()
-        transport = SSHTransport(settings: server.settings(), logger: TestSSHServer.logger)
-    }
-
-    override func tearDown() {
-        transport?.close()
-        server?.stop()
-    }
-
+final class SSHExecTests: SSHServerTestCase {
     func testStatusStdoutAndStderrAreSeparate() throws {
         let result = try transport.exec(ExecRequest("echo out; echo err >&2; exit 3"))
         XCTAssertEqual(result.exitStatus, 3)

@@ -187,6 +187,22 @@ struct TestSetupError: Error, CustomStringConvertible {
 }
 
 /// In CI a missing prerequisite fails the test; elsewhere it skips with the reason.
+/// A test case with a server of its own and a transport to it, both stopped after each test.
+class SSHServerTestCase: XCTestCase {
+    var server: TestSSHServer!
+    var transport: SSHTransport!
+
+    override func setUpWithError() throws {
+        server = try TestSSHServer()
+        transport = SSHTransport(settings: server.settings(), logger: TestSSHServer.logger)
+    }
+
+    override func tearDown() {
+        transport?.close()
+        server?.stop()
+    }
+}
+
 func requirePrerequisite(_ condition: Bool, _ what: String) throws {
     if condition { return }
     if ProcessInfo.processInfo.environment["CI"] == "true" {

@@ -3,20 +3,7 @@ import Foundation
 import OpsTransport
 import XCTest
 
-final class TransferTests: XCTestCase {
-    var server: TestSSHServer!
-    var transport: SSHTransport!
-
-    override func setUpWithError() throws {
-        server = try TestSSHServer()
-        transport = SSHTransport(settings: server.settings(), logger: TestSSHServer.logger)
-    }
-
-    override func tearDown() {
-        transport?.close()
-        server?.stop()
-    }
-
+final class TransferTests: SSHServerTestCase {
     func sha256(_ path: String) throws -> String {
         String(try TestSSHServer.run("/usr/bin/sha256sum", [path]).prefix(64))
     }
