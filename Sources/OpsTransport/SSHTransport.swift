@@ -4,7 +4,8 @@ import Logging
 import OpsSSH
 
 /// A `Transport` over one libssh2 session per host, opened on first use and reused for every
-/// command. Calls are serialized by a lock: a session is used by one thread at a time, and
+/// command; commands run in the session's persistent shell (`CommandShell`) unless they need a
+/// channel of their own. Calls are serialized by a lock: a session is used by one thread at a time, and
 /// parallelism comes from running many hosts' transports on many threads.
 public final class SSHTransport: Transport, @unchecked Sendable {
     public let settings: ConnectionSettings
@@ -26,6 +27,7 @@ public final class SSHTransport: Transport, @unchecked Sendable {
     }
 
     deinit {
+        shell = nil
         session = nil
     }
 
