@@ -45,17 +45,12 @@ extension AnsibleFilters {
             }
             let saltChars = Set(ShaCrypt.alphabet)
             var salt = try a.string(1, "salt") ?? ""
-            if salt.isEmpty {
-                let size = try a.int(2, "salt_size", default: 16)
-                salt = String(
-                    decoding: (0..<min(max(size, 0), 16)).map { _ in ShaCrypt.alphabet.randomElement()! }, as: UTF8.self
-                )
-            }
+            if salt.isEmpty { salt = ShaCrypt.randomSalt(try a.int(2, "salt_size", default: 16)) }
             guard salt.utf8.count <= 16, salt.utf8.allSatisfy(saltChars.contains) else {
                 throw TemplateError.runtime(
                     "password_hash: the salt must be at most 16 characters from ./0-9A-Za-z, got '\(salt)'")
             }
-            let rounds = try a.int(3, "rounds", default: sha512 ? 656_000 : 535_000)
+            let rounds = try a.int(3, "rounds", default: ShaCrypt.passlibRounds(sha512: sha512))
             guard (1000...999_999_999).contains(rounds) else {
                 throw TemplateError.runtime("password_hash: rounds must be between 1000 and 999999999, got \(rounds)")
             }

@@ -6,6 +6,16 @@ public enum ShaCrypt {
     public static let alphabet = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
     static let defaultRounds = 5000
 
+    /// passlib's default rounds, which Ansible's `password_hash` and `password` lookup use.
+    public static func passlibRounds(sha512: Bool) -> Int { sha512 ? 656_000 : 535_000 }
+
+    /// A random salt of `count` (at most 16) characters of the crypt alphabet.
+    public static func randomSalt(_ count: Int = 16) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(
+            decoding: (0..<min(max(count, 0), 16)).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
+    }
+
     /// `$6$[rounds=N$]salt$hash`; the rounds field is written only when it is not the default 5000.
     public static func hash(_ password: String, salt: String, rounds: Int, sha512: Bool) -> String {
         let p = Array(password.utf8)

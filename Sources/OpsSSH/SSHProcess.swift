@@ -103,11 +103,14 @@ public final class SSHProcess {
         }
     }
 
-    /// The exit status and signal, once the process ended (`read` returned `ended`).
-    public func exitStatus(deadline: Deadline) throws -> (status: Int32, signal: String?) {
-        _ = try? session.retry(operation, deadline: deadline, kind: .failure) { libssh2_channel_close(channel.raw) }
-        _ = try? session.retry(operation, deadline: deadline, kind: .failure) {
-            libssh2_channel_wait_closed(channel.raw)
+    /// The exit status and signal, once the process ended (`read` returned `ended`); -1 and no
+    /// signal when the server's close did not come in time.
+    public func exitStatus(deadline: Deadline) -> (status: Int32, signal: String?) {
+        do {
+            try session.retry(operation, deadline: deadline, kind: .failure) { libssh2_channel_close(channel.raw) }
+            try session.retry(operation, deadline: deadline, kind: .failure) { libssh2_channel_wait_closed(channel.raw) }
+        } catch {
+            return (-1, nil)
         }
         return (libssh2_channel_get_exit_status(channel.raw), channel.exitSignal())
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The framing of a persistent command shell: one `/bin/sh` per host reads requests on its
 /// stdin and runs each in a subshell, so a command costs a fork instead of a new SSH channel,
-/// a process of sshd's and a login shell (bench/playbooks: about 3 ms per command less here).
+/// a process of sshd's and a login shell (bench/playbooks, cmd50 on 3 lab hosts: 0.545 s → 0.250 s).
 ///
 /// A request runs `( eval 'COMMAND' ) </dev/null` and then prints a marker with `$?` on stdout
 /// and a marker on stderr. Each marker starts with a newline of its own and holds a random
@@ -19,7 +19,7 @@ import Foundation
 ///   before the next request, not attributed to a later command.
 struct CommandShell {
     /// Started by the login shell; /bin/sh reads its input in blocks (bash reads a pipe a byte at
-    /// a time: 3 ms more for a 2 KB script here). The shell's own stderr goes to /dev/null and the
+    /// a time: measured 0.9 ms more per 2 KB script here, 6.7 ms per 20 KB). The shell's own stderr goes to /dev/null and the
     /// channel's stderr is kept on fd 4 for the commands: a command killed by a signal then gets no
     /// "Terminated" from the shell that ran it (a channel of its own gets none either).
     static let startCommand = "exec /bin/sh -s 4>&2 2>/dev/null"

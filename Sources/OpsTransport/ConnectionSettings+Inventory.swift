@@ -140,13 +140,11 @@ extension ConnectionSettings {
         if let t = try number("ansible_ssh_timeout", "ansible_timeout") { settings.connectTimeout = t }
         if let t = try number("opsctl_command_timeout") { settings.commandTimeout = t }
         if let v = vars.string("opsctl_command_shell") {
-            switch v.lowercased() {
-            case "true", "yes", "on", "1": settings.commandShell = true
-            case "false", "no", "off", "0": settings.commandShell = false
-            default:
+            guard let on = PlaybookLoader.yamlBool(v) else {
                 throw InputError(
                     "opsctl_command_shell must be true or false, got \"\(v)\"", at: vars["opsctl_command_shell"]?.origin)
             }
+            settings.commandShell = on
         }
 
         if let u = overrides.user {

@@ -68,33 +68,20 @@ public final class SSHTransport: Transport, @unchecked Sendable {
 
     /// Runs `request` on a channel of its own (one sshd process and login shell per command).
     private func execOnChannel(_ request: ExecRequest) throws -> CommandResult {
-        let reused = self.session != nil
-        let session = try openSession()
         let timeout = request.timeout ?? settings.commandTimeout
         let started = DispatchTime.now().uptimeNanoseconds
         logger.debug("exec", metadata: ["command": "\(request.command)"])
 
         let exchange = PromptExchange(request: request)
-        let run = { (session: SSHSession) throws -> SSHExecResult in
-            try session.exec(
-                request.command, stdin: exchange.nextInput, deadline: Deadline(seconds: timeout),
-                onStdout: exchange.receiveStdout, onStderr: exchange.receiveStderr)
-        }
         let result: SSHExecResult
         do {
-            do {
-                result = try run(session)
-            } catch let error as SSHError where reused && session.isBroken && error.operation == "open channel" {
-                // The server dropped the idle session (ClientAliveInterval, a restart): the
-                // command never started, so it is safe to run it once on a fresh session.
-                logger.debug("session was closed while idle; reconnecting", metadata: ["error": "\(error)"])
-                result = try run(try openSession())
+            result = try onFreshChannel { session in
+                try session.exec(
+                    request.command, stdin: exchange.nextInput, deadline: Deadline(seconds: timeout),
+                    onStdout: exchange.receiveStdout, onStderr: exchange.receiveStderr)
             }
         } catch let error as SSHError {
-            if error.kind == .timeout {
-                throw TransportError.timeout(host: hostName, command: request.command, seconds: timeout ?? 0)
-            }
-            throw TransportError(error, command: request.command)
+            throw commandError(error, request, timeout: timeout)
         }
         let duration = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let commandResult = try afterPrompt(
@@ -114,55 +101,70 @@ public final class SSHTransport: Transport, @unchecked Sendable {
         let deadline = Deadline(seconds: timeout)
         let started = DispatchTime.now().uptimeNanoseconds
         logger.debug("exec", metadata: ["command": "\(request.command)", "in": "shell"])
-        var answer: CommandShellAnswer
         do {
-            let payload: Data
+            var fresh = false
             let process: SSHProcess
             let framing: CommandShell
-            let check = shell?.process.check()
-            if let live = shell, let check, check.alive {
-                let stray = check.stray
-                if !stray.isEmpty {
-                    logger.debug("dropped output written after its command returned", metadata: ["bytes": "\(stray.count)"])
+            if let live = shell, case let check = live.process.check(), check.alive {
+                if !check.stray.isEmpty {
+                    logger.debug(
+                        "dropped output written after its command returned", metadata: ["bytes": "\(check.stray.count)"])
                 }
                 (process, framing) = live
-                payload = framing.request(request.command, stdin: request.stdin)
             } else {
                 shell = nil
-                framing = CommandShell()
-                guard let fresh = try startShell(deadline: deadline) else { return nil }
-                process = fresh
-                // A no-op goes first: its answer proves the shell runs before the request counts
-                // as sent, and takes whatever the login shell printed on the way.
-                payload = framing.request(":", stdin: nil) + framing.request(request.command, stdin: request.stdin)
-                try process.write(payload, deadline: deadline)
-                var ready = CommandShellAnswer(shell: framing)
-                try receive(into: &ready, from: process, deadline: deadline)
-                guard ready.isComplete else {
-                    let (status, _) = (try? process.exitStatus(deadline: Deadline(seconds: 1))) ?? (-1, nil)
+                guard let opened = try startShell(deadline: deadline) else { return nil }
+                (process, framing, fresh) = (opened, CommandShell(), true)
+            }
+            // A fresh shell gets a no-op first: its answer proves the shell runs before the request
+            // counts as sent, and takes whatever the login shell printed on the way.
+            let payload = framing.request(request.command, stdin: request.stdin)
+            try process.write(fresh ? framing.request(":", stdin: nil) + payload : payload, deadline: deadline)
+            var answer = CommandShellAnswer(shell: framing)
+            if fresh {
+                try receive(into: &answer, from: process, deadline: deadline)
+                guard answer.isComplete else {
                     logger.debug(
                         "no persistent shell on this host; one channel per command",
-                        metadata: ["status": "\(status)", "output": "\(String(decoding: ready.stdout + ready.stderr, as: UTF8.self))"])
+                        metadata: [
+                            "status": "\(process.exitStatus(deadline: Deadline(seconds: 1)).status)",
+                            "output": "\(String(decoding: answer.stdout + answer.stderr, as: UTF8.self))",
+                        ])
                     shellUnavailable = true
                     return nil
                 }
                 shell = (process, framing)
-                answer = ready.remainder()
-                try receive(into: &answer, from: process, deadline: deadline)
-                return try finish(request, answer: answer, process: process, started: started)
+                answer = answer.remainder()
             }
-            try process.write(payload, deadline: deadline)
-            answer = CommandShellAnswer(shell: framing)
             try receive(into: &answer, from: process, deadline: deadline)
             return try finish(request, answer: answer, process: process, started: started)
         } catch let error as SSHError {
             // A command abandoned half-way leaves the shell busy with it: the next one gets a new shell.
             shell = nil
-            if error.kind == .timeout {
-                throw TransportError.timeout(host: hostName, command: request.command, seconds: timeout ?? 0)
-            }
-            throw TransportError(error, command: request.command)
+            throw commandError(error, request, timeout: timeout)
         }
+    }
+
+    /// Runs `body` on the live session; when the server dropped an idle session (ClientAliveInterval,
+    /// a restart) the channel's open fails before anything started, so it is safe to run `body`
+    /// once more on a fresh session.
+    private func onFreshChannel<T>(_ body: (SSHSession) throws -> T) throws -> T {
+        let reused = session != nil
+        let current = try openSession()
+        do {
+            return try body(current)
+        } catch let error as SSHError where reused && current.isBroken && error.operation == "open channel" {
+            logger.debug("session was closed while idle; reconnecting", metadata: ["error": "\(error)"])
+            return try body(try openSession())
+        }
+    }
+
+    /// What a failed command is to the caller: a timeout names the command and its limit.
+    private func commandError(_ error: SSHError, _ request: ExecRequest, timeout: Double?) -> TransportError {
+        if error.kind == .timeout {
+            return .timeout(host: hostName, command: request.command, seconds: timeout ?? 0)
+        }
+        return TransportError(error, command: request.command)
     }
 
     /// Under `become`: the output after sudo's ready marker, stderr without its prompt; a refusal
@@ -181,17 +183,10 @@ public final class SSHTransport: Transport, @unchecked Sendable {
         return result
     }
 
-    /// Opens the session if needed and starts the shell; a session the server dropped while idle
-    /// is reopened once, as for a command's channel. nil when the shell's channel is refused.
+    /// Starts the shell (opening the session if needed). nil when the shell's channel is refused.
     private func startShell(deadline: Deadline) throws -> SSHProcess? {
-        let reused = session != nil
         do {
-            do {
-                return try openSession().startProcess(CommandShell.startCommand, deadline: deadline)
-            } catch let error as SSHError where reused && (session?.isBroken ?? true) && error.operation == "open channel" {
-                logger.debug("session was closed while idle; reconnecting", metadata: ["error": "\(error)"])
-                return try openSession().startProcess(CommandShell.startCommand, deadline: deadline)
-            }
+            return try onFreshChannel { try $0.startProcess(CommandShell.startCommand, deadline: deadline) }
         } catch let error as SSHError where error.kind == .failure && !(session?.isBroken ?? true) {
             logger.debug("persistent shell refused; one channel per command", metadata: ["error": "\(error)"])
             shellUnavailable = true
@@ -217,17 +212,17 @@ public final class SSHTransport: Transport, @unchecked Sendable {
         var signal: String?
         if !answer.isComplete {
             shell = nil
-            let exit: (status: Int32, signal: String?) =
-                (try? process.exitStatus(deadline: Deadline(seconds: 2))) ?? (-1, nil)
+            let exit = process.exitStatus(deadline: Deadline(seconds: 2))
             status = exit.signal == nil ? exit.status : -1
             signal = exit.signal
         }
         let duration = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let stdout = answer.commandStdout
         let exchange = PromptExchange(request: request)
-        if request.prompt != nil { exchange.receiveStdout(answer.commandStdout) }
+        if request.prompt != nil { exchange.receiveStdout(stdout) }
         let result = try afterPrompt(
             CommandResult(
-                exitStatus: status, exitSignal: signal, stdout: answer.commandStdout, stderr: answer.commandStderr,
+                exitStatus: status, exitSignal: signal, stdout: stdout, stderr: answer.commandStderr,
                 duration: duration), request, exchange)
         logger.debug(
             "exec done",

@@ -20,6 +20,13 @@ final class DateTimeTests: XCTestCase {
         }
     }
 
+    /// Each template fails with exactly its message.
+    func assertMessages(_ cases: [(String, String)], file: StaticString = #filePath, line: UInt = #line) {
+        for (source, message) in cases {
+            XCTAssertEqual(error(source)?.message, message, source, file: file, line: line)
+        }
+    }
+
     func testNowIsADateTimeFromTheClock() throws {
         XCTAssertEqual(try render("{{ now().year >= 2024 }} {{ now().tzinfo is none }}"), "True True")
         XCTAssertEqual(try render("{{ now(fmt='%Y-%m-%d') | length }} {{ now(True, '%Y') | int >= 2024 }}"), "10 True")
@@ -31,51 +38,41 @@ final class DateTimeTests: XCTestCase {
     }
 
     func testNowRejectsUnknownArgumentsAndNonStringFormats() {
-        XCTAssertEqual(
-            error("{{ now(fmt_='%Y') }}")?.message,
-            "now() got an unexpected keyword argument 'fmt_'; did you mean 'fmt'?")
-        XCTAssertEqual(error("{{ now(fmt=5) }}")?.message, "now: fmt must be str, not int")
+        assertMessages([
+            ("{{ now(fmt_='%Y') }}", "now() got an unexpected keyword argument 'fmt_'; did you mean 'fmt'?"),
+            ("{{ now(fmt=5) }}", "now: fmt must be str, not int"),
+        ])
     }
 
     func testToDateTimeMismatchSaysWhatAndWhichFormat() {
-        XCTAssertEqual(
-            error("{{ '2024-03-01' | to_datetime }}")?.message,
-            "to_datetime: ValueError: time data '2024-03-01' does not match format '%Y-%m-%d %H:%M:%S'")
-        XCTAssertEqual(
-            error("{{ '2024-03-01 10:00:00 UTC' | to_datetime }}")?.message,
-            "to_datetime: ValueError: unconverted data remains:  UTC")
+        assertMessages([
+            ("{{ '2024-03-01' | to_datetime }}", "to_datetime: ValueError: time data '2024-03-01' does not match format '%Y-%m-%d %H:%M:%S'"),
+            ("{{ '2024-03-01 10:00:00 UTC' | to_datetime }}", "to_datetime: ValueError: unconverted data remains:  UTC"),
+        ])
     }
 
     func testToDateTimeBadFormats() {
-        XCTAssertEqual(
-            error("{{ '5' | to_datetime('%e') }}")?.message,
-            "to_datetime: ValueError: 'e' is a bad directive in format '%e'")
-        XCTAssertEqual(
-            error("{{ '5' | to_datetime('%.') }}")?.message,
-            "to_datetime: ValueError: '%' is a bad directive in format '%.'")
-        XCTAssertEqual(
-            error("{{ '2024' | to_datetime('%Y %') }}")?.message, "to_datetime: ValueError: stray % in format '%Y %'")
-        XCTAssertEqual(
-            error("{{ '2024 2024' | to_datetime('%Y %Y') }}")?.message,
-            "to_datetime: strptime: redefinition of group name 'Y' in format '%Y %Y'")
+        assertMessages([
+            ("{{ '5' | to_datetime('%e') }}", "to_datetime: ValueError: 'e' is a bad directive in format '%e'"),
+            ("{{ '5' | to_datetime('%.') }}", "to_datetime: ValueError: '%' is a bad directive in format '%.'"),
+            ("{{ '2024' | to_datetime('%Y %') }}", "to_datetime: ValueError: stray % in format '%Y %'"),
+            ("{{ '2024 2024' | to_datetime('%Y %Y') }}", "to_datetime: strptime: redefinition of group name 'Y' in format '%Y %Y'"),
+        ])
         let zone = error("{{ '+0100' | to_datetime('%z') }}")?.message ?? ""
         XCTAssertTrue(zone.contains("'%z' in format '%z' is not supported"), zone)
-        XCTAssertEqual(error("{{ 'x' | to_datetime(5) }}")?.message, "to_datetime: strptime() argument 2 must be str")
-        XCTAssertEqual(
-            error("{{ 'x' | to_datetime(formt='%Y') }}")?.message,
-            "to_datetime() got an unexpected keyword argument 'formt'; did you mean 'format'?")
+        assertMessages([
+            ("{{ 'x' | to_datetime(5) }}", "to_datetime: strptime() argument 2 must be str"),
+            ("{{ 'x' | to_datetime(formt='%Y') }}", "to_datetime() got an unexpected keyword argument 'formt'; did you mean 'format'?"),
+        ])
     }
 
     func testToDateTimeOutOfRangeFields() {
-        XCTAssertEqual(
-            error("{{ '2023-02-29' | to_datetime('%Y-%m-%d') }}")?.message,
-            "to_datetime: ValueError: day is out of range for month")
-        XCTAssertEqual(
-            error("{{ '2024-01-01 10:00:61' | to_datetime }}")?.message,
-            "to_datetime: ValueError: second must be in 0..59")
+        assertMessages([
+            ("{{ '2023-02-29' | to_datetime('%Y-%m-%d') }}", "to_datetime: ValueError: day is out of range for month"),
+            ("{{ '2024-01-01 10:00:61' | to_datetime }}", "to_datetime: ValueError: second must be in 0..59"),
+            ("{{ 5 | to_datetime }}", "to_datetime: strptime() argument 1 must be str, not int"),
+        ])
         XCTAssertEqual(error("{{ 5 | to_datetime }}")?.kind, .type)
-        XCTAssertEqual(
-            error("{{ 5 | to_datetime }}")?.message, "to_datetime: strptime() argument 1 must be str, not int")
     }
 
     func testUnknownAttributeIsUndefinedAsInJinja2() throws {
@@ -89,31 +86,27 @@ final class DateTimeTests: XCTestCase {
 
     func testOperatorsOnOtherTypesAreTypeErrors() {
         let a = "{% set a = '2024-03-01' | to_datetime('%Y-%m-%d') %}"
-        XCTAssertEqual(
-            error(a + "{{ a < 1 }}")?.message, "'<' not supported between instances of 'datetime.datetime' and 'int'")
-        XCTAssertEqual(
-            error(a + "{{ a + 1 }}")?.message, "unsupported operand type(s) for +: 'datetime.datetime' and 'int'")
-        XCTAssertEqual(
-            error(a + "{{ a + a }}")?.message,
-            "unsupported operand type(s) for +: 'datetime.datetime' and 'datetime.datetime'")
-        XCTAssertEqual(
-            error(a + "{{ (a - a) < a }}")?.message,
-            "'<' not supported between instances of 'datetime.timedelta' and 'datetime.datetime'")
-        XCTAssertEqual(error(a + "{{ -a }}")?.message, "bad operand type for unary -: 'datetime.datetime'")
+        assertMessages([
+            (a + "{{ a < 1 }}", "'<' not supported between instances of 'datetime.datetime' and 'int'"),
+            (a + "{{ a + 1 }}", "unsupported operand type(s) for +: 'datetime.datetime' and 'int'"),
+            (a + "{{ a + a }}", "unsupported operand type(s) for +: 'datetime.datetime' and 'datetime.datetime'"),
+            (a + "{{ (a - a) < a }}", "'<' not supported between instances of 'datetime.timedelta' and 'datetime.datetime'"),
+            (a + "{{ -a }}", "bad operand type for unary -: 'datetime.datetime'"),
+        ])
         let last = "{% set z = '9999-12-31' | to_datetime('%Y-%m-%d') %}{% set day = z - z.replace(day=30) %}"
-        XCTAssertEqual(error(last + "{{ z + day }}")?.message, "OverflowError: date value out of range")
-        XCTAssertEqual(
-            error(a + "{{ a.replace(year=1) - (a - a.replace(year=1)) * 2 }}")?.message,
-            "OverflowError: date value out of range")
+        assertMessages([
+            (last + "{{ z + day }}", "OverflowError: date value out of range"),
+            (a + "{{ a.replace(year=1) - (a - a.replace(year=1)) * 2 }}", "OverflowError: date value out of range"),
+        ])
     }
 
     func testMethodArgumentErrors() {
         let a = "{% set a = '2024-03-01' | to_datetime('%Y-%m-%d') %}"
-        XCTAssertEqual(error(a + "{{ a.strftime(5) }}")?.message, "strftime() argument 1 must be str, not int")
-        XCTAssertEqual(error(a + "{{ a.isoformat(timespec='days') }}")?.message, "ValueError: Unknown timespec value")
-        XCTAssertEqual(error(a + "{{ a.replace(month=13) }}")?.message, "ValueError: month must be in 1..12")
-        XCTAssertEqual(
-            error(a + "{{ a.replace(months=1) }}")?.message,
-            "replace() got an unexpected keyword argument 'months'; did you mean 'month'?")
+        assertMessages([
+            (a + "{{ a.strftime(5) }}", "strftime() argument 1 must be str, not int"),
+            (a + "{{ a.isoformat(timespec='days') }}", "ValueError: Unknown timespec value"),
+            (a + "{{ a.replace(month=13) }}", "ValueError: month must be in 1..12"),
+            (a + "{{ a.replace(months=1) }}", "replace() got an unexpected keyword argument 'months'; did you mean 'month'?"),
+        ])
     }
 }

@@ -152,6 +152,7 @@ final class LookupTests: XCTestCase {
         ),
         ("ini_properties", "{{ lookup('ini', 'db.user type=properties file=app.properties') }} "
             + "{{ lookup('ini', 'db.port', type='properties', file='app.properties') }}"),
+        ("ini_default_section", "{{ lookup('ini', 'base section=DEFAULT file=app.ini') }}"),
         ("ini_missing_section", "{{ lookup('ini', 'x section=none file=app.ini') }}"),
         ("ini_bad_interpolation", "{{ lookup('ini', 'x section=a file=bad.ini') }}"),
         ("ini_duplicate_option", "{{ lookup('ini', 'x section=a file=dup.ini') }}"),

@@ -64,7 +64,8 @@ extension PlaybookLoader.Source {
 }
 
 extension PlaybookLoader {
-    static func yamlBool(_ s: String) -> Bool? {
+    /// YAML 1.1's booleans as Ansible reads them (`yes`/`no`, `on`/`off`, `true`/`false`, `y`/`n`, `1`/`0`).
+    public static func yamlBool(_ s: String) -> Bool? {
         switch s.lowercased() {
         case "true", "yes", "on", "y", "1": return true
         case "false", "no", "off", "n", "0": return false

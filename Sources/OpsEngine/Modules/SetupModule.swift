@@ -27,10 +27,8 @@ enum SetupModule: Module {
         echo "all_ipv4=$(ip -4 -o addr show scope global 2>/dev/null | awk '{split($4,a,"/"); printf "%s ", a[1]}')"
         if [ -d /run/systemd/system ]; then echo service_mgr=systemd; else echo "service_mgr=$(ps -p 1 -o comm= 2>/dev/null)"; fi
         echo "user_id=$(id -un)"; echo "user_uid=$(id -u)"
-        now=$(date +%s.%N); y=$(date -d "@$now" +%Y)
-        date -d "@$now" '+dt_local=%Y|%m|%d|%H|%M|%S|%s|%Z|%z|%A|%w|%W|%N'
-        date -u -d "@$now" '+dt_utc=%Y-%m-%dT%H:%M:%S|%N'
-        echo "dt_jan=$(date -d "$y-01-01 12:00" '+%z %Z')"; echo "dt_jul=$(date -d "$y-07-01 12:00" '+%z %Z')"
+        dt=$(date '+%Y|%m|%d|%H|%M|%S|%s|%Z|%z|%A|%w|%W|%N'); echo "dt_local=$dt"; y=${dt%%|*}
+        printf '%s\n' "$y-01-01 12:00" "$y-07-01 12:00" | date -f - '+%z %Z' | { read -r a; read -r b; echo "dt_jan=$a"; echo "dt_jul=$b"; }
         for m in apt-get dnf yum apk zypper pacman; do if command -v $m >/dev/null 2>&1; then echo "pkg_mgr=${m%-get}"; break; fi; done
         """
 
@@ -89,10 +87,11 @@ enum SetupModule: Module {
     /// Ansible's `date_time` fact (every value a string): the host's clock at gathering, local and UTC.
     static func dateTime(_ kv: [String: String]) -> ValueDict? {
         let local = (kv["dt_local"] ?? "").split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        let utc = (kv["dt_utc"] ?? "").split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard local.count == 13, utc.count == 2 else { return nil }
+        guard local.count == 13, let seconds = Double(local[6]) else { return nil }
         let (year, month, day, hour, minute, second, epoch) = (local[0], local[1], local[2], local[3], local[4], local[5], local[6])
-        let micro = String(local[12].prefix(6)), utcMicro = String(utc[1].prefix(6))
+        let micro = String(local[12].prefix(6))
+        // UTC from the same instant, here rather than with another `date` on the host.
+        let utc = Strftime.format("%Y-%m-%dT%H:%M:%S", epochSeconds: seconds, utc: true)
         // Python's time.tzname[1]: the zone's daylight-saving name, the one with the larger offset
         // of January and July (the standard name where there is no DST).
         let jan = (kv["dt_jan"] ?? "").split(separator: " ").map(String.init)
@@ -104,8 +103,8 @@ enum SetupModule: Module {
             ("year", year), ("month", month), ("weekday", local[9]), ("weekday_number", local[10]),
             ("weeknumber", local[11]), ("day", day), ("hour", hour), ("minute", minute), ("second", second),
             ("epoch", epoch), ("epoch_int", epoch), ("date", "\(year)-\(month)-\(day)"),
-            ("time", "\(hour):\(minute):\(second)"), ("iso8601_micro", "\(utc[0]).\(utcMicro)Z"),
-            ("iso8601", "\(utc[0])Z"), ("iso8601_basic", "\(year)\(month)\(day)T\(hour)\(minute)\(second)\(micro)"),
+            ("time", "\(hour):\(minute):\(second)"), ("iso8601_micro", "\(utc).\(micro)Z"),
+            ("iso8601", "\(utc)Z"), ("iso8601_basic", "\(year)\(month)\(day)T\(hour)\(minute)\(second)\(micro)"),
             ("iso8601_basic_short", "\(year)\(month)\(day)T\(hour)\(minute)\(second)"), ("tz", local[7]),
             ("tz_dst", dst), ("tz_offset", local[8]),
         ] {

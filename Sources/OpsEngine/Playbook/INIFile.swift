@@ -6,98 +6,93 @@ import Jinja
 /// section every other section inherits, names lowercased unless case-sensitive, duplicate
 /// sections and options refused, and `%(name)s` / `%%` interpolation on reading.
 struct INIFile {
-    /// Options by section (raw, before interpolation); nil values are `allow_no_value` keys.
-    private(set) var sections: [String: [String: String?]] = [:]
-    private(set) var order: [String: [String]] = [:]
-    private(set) var defaults: [String: String?] = [:]
-    private var defaultOrder: [String] = []
+    static let defaultSection = "DEFAULT"
+
+    /// A section's options in file order; a nil value is an `allow_no_value` key.
+    private var sections: [String: [(name: String, value: String?)]] = [defaultSection: []]
 
     init(_ text: String, file: String, caseSensitive: Bool, allowNoValue: Bool) throws {
         var section: String?
-        var option: String?
         var indent = 0
-        var pendingBlank = 0
-        var values: [String: [String]] = [:]  // "section\u{0}option" → lines
+        // The option being read, which indented lines continue (blank lines inside it are kept).
+        var continued: (section: String, index: Int, lines: [String])?
+        func endOption() {
+            guard let c = continued else { return }
+            // Joined, trailing blank lines dropped, as configparser does.
+            let joined = c.lines.joined(separator: "\n").replacingOccurrences(
+                of: "\\s+$", with: "", options: .regularExpression)
+            sections[c.section]![c.index].value = joined
+            continued = nil
+        }
         func fail(_ line: Int, _ message: String) -> TemplateError {
             TemplateError(.runtime, "\(file):\(line): \(message)")
         }
-        func key(_ s: String, _ o: String) -> String { s + "\u{0}" + o }
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let number = index + 1
-            let line = String(raw.hasSuffix("\r") ? raw.dropLast() : raw)
+            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
             let stripped = line.trimmingCharacters(in: .whitespaces)
             if stripped.hasPrefix("#") || stripped.hasPrefix(";") { continue }
             if stripped.isEmpty {
-                if option != nil { pendingBlank += 1 }
+                continued?.lines.append("")
                 continue
             }
             let lineIndent = line.prefix { $0 == " " || $0 == "\t" }.count
-            if let s = section, let o = option, lineIndent > indent, values[key(s, o)] != nil {
-                values[key(s, o)]! += Array(repeating: "", count: pendingBlank) + [stripped]
-                pendingBlank = 0
+            if continued != nil && lineIndent > indent {
+                continued!.lines.append(stripped)
                 continue
             }
-            pendingBlank = 0
+            endOption()
             indent = lineIndent
-            if stripped.hasPrefix("["), let close = stripped.lastIndex(of: "]"), close > stripped.index(after: stripped.startIndex) {
+            // configparser's `\[(?P<header>.+)\]`: up to the last `]`, anything after it ignored.
+            if stripped.hasPrefix("["), let close = stripped.lastIndex(of: "]"), stripped.distance(from: stripped.startIndex, to: close) > 1 {
                 let name = String(stripped[stripped.index(after: stripped.startIndex)..<close])
-                if name != "DEFAULT" && sections[name] != nil {
-                    throw fail(number, "section '\(name)' already exists")
+                if name != Self.defaultSection && sections[name] != nil {
+                    throw fail(index + 1, "section '\(name)' already exists")
                 }
-                if name != "DEFAULT" && sections[name] == nil {
-                    sections[name] = [:]
-                    order[name] = []
-                }
+                if sections[name] == nil { sections[name] = [] }
                 section = name
-                option = nil
                 continue
             }
-            guard let s = section else { throw fail(number, "file contains no section headers: \(line)") }
+            guard let s = section else { throw fail(index + 1, "file contains no section headers: \(line)") }
             let delimiter = stripped.firstIndex { $0 == "=" || $0 == ":" }
             var name = String(delimiter.map { stripped[..<$0] } ?? stripped[...]).trimmingCharacters(in: .whitespaces)
             if !caseSensitive { name = name.lowercased() }
-            let existing = s == "DEFAULT" ? defaults.keys.contains(name) : sections[s]![name] != nil
-            if existing { throw fail(number, "option '\(name)' in section '\(s)' already exists") }
+            if sections[s]!.contains(where: { $0.name == name }) {
+                throw fail(index + 1, "option '\(name)' in section '\(s)' already exists")
+            }
             if let d = delimiter {
-                let value = stripped[stripped.index(after: d)...].trimmingCharacters(in: .whitespaces)
-                values[key(s, name)] = [value]
-                if s == "DEFAULT" { defaults[name] = "" ; defaultOrder.append(name) } else {
-                    sections[s]![name] = ""
-                    order[s]!.append(name)
-                }
-                option = name
+                sections[s]!.append((name, ""))
+                let first = stripped[stripped.index(after: d)...].trimmingCharacters(in: .whitespaces)
+                continued = (s, sections[s]!.count - 1, [first])
             } else if allowNoValue {
-                if s == "DEFAULT" { defaults[name] = .some(nil); defaultOrder.append(name) } else {
-                    sections[s]![name] = .some(nil)
-                    order[s]!.append(name)
-                }
-                option = nil
+                sections[s]!.append((name, nil))
             } else {
-                throw fail(number, "a line that is neither a section, an option nor a comment: \(line)")
+                throw fail(index + 1, "a line that is neither a section, an option nor a comment: \(line)")
             }
         }
-        // Multi-line values are their lines joined, trailing blank ones dropped.
-        for (k, lines) in values {
-            let parts = k.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            let joined = lines.joined(separator: "\n").replacingOccurrences(
-                of: "\\s+$", with: "", options: .regularExpression)
-            if parts[0] == "DEFAULT" { defaults[parts[1]] = joined } else { sections[parts[0]]![parts[1]] = joined }
-        }
+        endOption()
     }
 
-    /// The section's options with the defaults first, as configparser's `items()` lists them.
-    func items(_ section: String) -> [(String, String?)] {
-        var result: [(String, String?)] = []
+    func hasSection(_ section: String) -> Bool { sections[section] != nil }
+
+    /// The option's raw value (nil for an `allow_no_value` key), from the section or DEFAULT.
+    private func raw(_ section: String, _ option: String) -> String?? {
+        for s in [section, Self.defaultSection] {
+            if let entry = sections[s]?.first(where: { $0.name == option }) { return .some(entry.value) }
+        }
+        return nil
+    }
+
+    func has(_ section: String, _ option: String) -> Bool { raw(section, option) != nil }
+
+    /// The section's option names with DEFAULT's first, as configparser's `items()` lists them.
+    func names(_ section: String) -> [String] {
         var seen = Set<String>()
-        for k in defaultOrder where seen.insert(k).inserted { result.append((k, sections[section]?[k] ?? defaults[k] ?? nil)) }
-        for k in order[section] ?? [] where seen.insert(k).inserted { result.append((k, sections[section]?[k] ?? nil)) }
-        return result
+        return (sections[Self.defaultSection]! + (sections[section] ?? [])).map(\.name).filter { seen.insert($0).inserted }
     }
 
     /// The option's value with `%(name)s` and `%%` interpolated (configparser's BasicInterpolation).
     func value(_ section: String, _ option: String, depth: Int = 0) throws -> String? {
-        guard let stored = sections[section]?[option] ?? defaults[option] else { return nil }
-        guard let raw = stored else { return nil }
+        guard let stored = raw(section, option), let raw = stored else { return nil }
         guard depth < 10 else {
             throw TemplateError(.runtime, "interpolation of '\(option)' in section '\(section)' goes deeper than 10 levels")
         }
@@ -119,7 +114,9 @@ struct INIFile {
                 rest = after[close.upperBound...]
             } else {
                 throw TemplateError(
-                    .runtime, "'%' must be followed by '%' or '(' in option '\(option)' of section '\(section)', found: '\(String(rest[percent...]))'")
+                    .runtime,
+                    "'%' must be followed by '%' or '(' in option '\(option)' of section '\(section)', found: '\(String(rest[percent...]))'"
+                )
             }
         }
         return out + rest

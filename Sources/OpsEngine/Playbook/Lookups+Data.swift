@@ -14,7 +14,7 @@ extension Lookups {
     }()
 
     /// A term's `key=value` options over the call's keyword options, and its free text (the key or path).
-    static func termOptions(_ term: String, _ options: Arguments, allowed: [String], lookup: String) throws
+    static func termOptions(_ term: String, _ options: Arguments, allowed: [String]) throws
         -> (text: String, options: [String: Value])
     {
         let parsed: KeyValueArguments.Parsed
@@ -48,7 +48,7 @@ extension Lookups {
     /// salt is kept beside it (`PASSWORD salt=SALT`) and the SHA-crypt hash is returned.
     static func password(term: String, options: Arguments) throws -> Value {
         let (path, o) = try termOptions(
-            term, options, allowed: ["length", "chars", "encrypt", "ident", "seed"], lookup: "password")
+            term, options, allowed: ["length", "chars", "encrypt", "ident", "seed"])
         guard !path.isEmpty else { throw TemplateError(.runtime, "password: no file name given") }
         let length = try o["length"].map { v -> Int in
             guard let n = Int(try v.pythonString()), n > 0 else {
@@ -82,10 +82,6 @@ extension Lookups {
             throw TemplateError(.runtime, "password: seed (a repeatable password) is not supported; store the password instead")
         }
         let file = ControlNode.expandUser(path)
-        var generator = SystemRandomNumberGenerator()
-        func generate(_ count: Int, from chars: [Character]) -> String {
-            String((0..<count).map { _ in chars.randomElement(using: &generator)! })
-        }
         var plaintext: String
         var salt: String?
         if file != "/dev/null", let data = FileManager.default.contents(atPath: file) {
@@ -98,17 +94,18 @@ extension Lookups {
                 plaintext = String(plaintext[..<r.lowerBound])
             }
             if encrypt != nil && salt == nil {
-                salt = generate(16, from: ShaCrypt.alphabet.map { Character(Unicode.Scalar($0)) })
+                salt = ShaCrypt.randomSalt()
                 try writeSecret(plaintext + " salt=" + salt!, to: file)
             }
         } else {
-            plaintext = generate(length, from: characters)
-            if encrypt != nil { salt = generate(16, from: ShaCrypt.alphabet.map { Character(Unicode.Scalar($0)) }) }
+            var generator = SystemRandomNumberGenerator()
+            plaintext = String((0..<length).map { _ in characters.randomElement(using: &generator)! })
+            if encrypt != nil { salt = ShaCrypt.randomSalt() }
             if file != "/dev/null" { try writeSecret(plaintext + (salt.map { " salt=" + $0 } ?? ""), to: file) }
         }
         guard let encrypt, let salt else { return .string(plaintext) }
         let sha512 = encrypt == "sha512_crypt"
-        return .string(ShaCrypt.hash(plaintext, salt: salt, rounds: sha512 ? 656_000 : 535_000, sha512: sha512))
+        return .string(ShaCrypt.hash(plaintext, salt: salt, rounds: ShaCrypt.passlibRounds(sha512: sha512), sha512: sha512))
     }
 
     /// Writes a secret readable by its owner only, in directories only its owner may enter.
@@ -135,7 +132,7 @@ extension Lookups {
         let (key, o) = try termOptions(
             term, options,
             allowed: ["section", "file", "default", "re", "type", "encoding", "case_sensitive", "allow_no_value",
-                "allow_none", "interpolation"], lookup: "ini")
+                "allow_none", "interpolation"])
         guard !key.isEmpty else { throw TemplateError(.runtime, "ini: no key given") }
         let type = try o["type"]?.pythonString() ?? "ini"
         guard type == "ini" || type == "properties" else {
@@ -154,28 +151,25 @@ extension Lookups {
         }
         if type == "properties" { text = "[java_properties]\n" + text }
         let config = try INIFile(text, file: path, caseSensitive: caseSensitive, allowNoValue: allowNoValue)
-        guard let values = config.sections[section] else {
-            throw TemplateError(.runtime, "No section '\(section)' in \(path)")
-        }
+        guard config.hasSection(section) else { throw TemplateError(.runtime, "No section '\(section)' in \(path)") }
         if isRegex {
             let regex: NSRegularExpression
             do { regex = try NSRegularExpression(pattern: key) } catch {
                 throw TemplateError(.runtime, "ini: '\(key)' is not a regular expression: \(error.localizedDescription)")
             }
-            return try config.items(section).compactMap { k, _ in
-                let r = NSRange(k.startIndex..., in: k)
-                guard let m = regex.firstMatch(in: k, options: .anchored, range: r), m.range.location == 0 else { return nil }
-                return try config.value(section, k).map(Value.string) ?? Value.none
-            }
+            return try config.names(section).filter { name in
+                regex.firstMatch(in: name, options: .anchored, range: NSRange(name.startIndex..., in: name)) != nil
+            }.map { try config.value(section, $0).map(Value.string) ?? .none }
         }
-        let lookupKey = caseSensitive ? key : key.lowercased()
-        guard values[lookupKey] != nil || config.defaults[lookupKey] != nil else { return [o["default"] ?? .string("")] }
-        return [try config.value(section, lookupKey).map(Value.string) ?? .none]
+        let option = caseSensitive ? key : key.lowercased()
+        guard config.has(section, option) else { return [o["default"] ?? .string("")] }
+        return [try config.value(section, option).map(Value.string) ?? .none]
     }
 
+    /// An option's boolean the way Ansible reads it (`yes`, `on`, `true`, `1`, …).
     static func truth(_ v: Value) throws -> Bool {
-        if case .string(let s) = v { return ["true", "yes", "on", "1"].contains(s.lowercased()) }
-        return try v.truthy()
+        guard let b = PlaybookValues.bool(v) else { throw TemplateError(.runtime, "not a boolean: \(v.pythonRepr)") }
+        return b
     }
 
     // MARK: csvfile
@@ -183,7 +177,7 @@ extension Lookups {
     /// Ansible's `csvfile` lookup: column `col` of the first row whose first column is the key.
     static func csvfile(term: String, options: Arguments, _ ctx: CallContext) throws -> Value {
         let (key, o) = try termOptions(
-            term, options, allowed: ["file", "col", "delimiter", "default", "encoding", "keycol"], lookup: "csvfile")
+            term, options, allowed: ["file", "col", "delimiter", "default", "encoding", "keycol"])
         let name = try o["file"]?.pythonString() ?? "ansible.csv"
         var delimiter = try o["delimiter"]?.pythonString() ?? "TAB"
         if delimiter == "TAB" || delimiter == "\\t" { delimiter = "\t" }
