@@ -157,6 +157,7 @@ final class LookupTests: XCTestCase {
         ("ini_bad_interpolation", "{{ lookup('ini', 'x section=a file=bad.ini') }}"),
         ("ini_duplicate_option", "{{ lookup('ini', 'x section=a file=dup.ini') }}"),
         ("ini_no_section_header", "{{ lookup('ini', 'x section=a file=nosection.ini') }}"),
+        ("ini_bad_boolean", "{{ lookup('ini', 'user section=db file=app.ini re=maybe') }}"),
         ("ini_missing_file", "{{ lookup('ini', 'x section=a file=nope.ini') }}"),
         (
             "csvfile",
@@ -257,7 +258,7 @@ final class LookupTests: XCTestCase {
         XCTAssertEqual(reference, hash)
 
         for (bad, message) in [
-            ("/dev/null length=0", "length must be a positive integer"), ("/dev/null encrypt=md5_crypt", "not supported"),
+            ("/dev/null length=0", "length must be a positive integer, got '0'"), ("/dev/null encrypt=md5_crypt", "not supported"),
             ("/dev/null lenght=3", "did you mean 'length'?"), ("", "no file name"),
         ] {
             XCTAssertThrowsError(try templar.template(.string("{{ lookup('password', '\(bad)') }}"), scope), bad) {
@@ -287,6 +288,9 @@ final class LookupTests: XCTestCase {
             XCTAssert("\(error)".contains("errors must be strict, warn or ignore"), "\(error)")
         }
         XCTAssertThrowsError(try templar.template("{{ lookup() }}", scope, at: at))
+        XCTAssertThrowsError(try templar.template("{{ lookup('csvfile', 'a file=x.csv col=two') }}", scope, at: at)) {
+            XCTAssert("\($0)".contains("csvfile: col must be a column number, got 'two'"), "\($0)")
+        }
     }
 
     /// A role task looks in its role's files/ first, then beside its own file, as Ansible's search path does.

@@ -52,7 +52,7 @@ extension Lookups {
         guard !path.isEmpty else { throw TemplateError(.runtime, "password: no file name given") }
         let length = try o["length"].map { v -> Int in
             guard let n = Int(try v.pythonString()), n > 0 else {
-                throw TemplateError(.runtime, "password: length must be a positive integer, got \(v.pythonRepr)")
+                throw TemplateError(.runtime, "password: length must be a positive integer, got \((try? v.pythonRepr()) ?? v.typeName)")
             }
             return n
         } ?? 20
@@ -140,9 +140,9 @@ extension Lookups {
         }
         let name = try o["file"]?.pythonString() ?? (type == "properties" ? "ansible.properties" : "ansible.ini")
         let section = type == "properties" ? "java_properties" : try o["section"]?.pythonString() ?? "global"
-        let caseSensitive = try o["case_sensitive"].map(truth) ?? false
-        let allowNoValue = try (o["allow_no_value"] ?? o["allow_none"]).map(truth) ?? false
-        let isRegex = try o["re"].map(truth) ?? false
+        let caseSensitive = truth(o, "case_sensitive") ?? false
+        let allowNoValue = truth(o, "allow_no_value") ?? truth(o, "allow_none") ?? false
+        let isRegex = truth(o, "re") ?? false
         let (found, looked) = try find(name, in: "files", ctx)
         guard let path = found, let data = FileManager.default.contents(atPath: path),
             var text = String(data: data, encoding: .utf8)
@@ -167,9 +167,9 @@ extension Lookups {
     }
 
     /// An option's boolean the way Ansible reads it (`yes`, `on`, `true`, `1`, …).
-    static func truth(_ v: Value) throws -> Bool {
-        guard let b = PlaybookValues.bool(v) else { throw TemplateError(.runtime, "not a boolean: \(v.pythonRepr)") }
-        return b
+    /// (Ansible converts these options non-strictly: anything but a true word is false.)
+    static func truth(_ options: [String: Value], _ name: String) -> Bool? {
+        options[name].map { PlaybookValues.bool($0) ?? false }
     }
 
     // MARK: csvfile
@@ -187,7 +187,7 @@ extension Lookups {
         func index(_ option: String, _ fallback: Int) throws -> Int {
             guard let v = o[option] else { return fallback }
             guard let n = Int(try v.pythonString()), n >= 0 else {
-                throw TemplateError(.runtime, "csvfile: \(option) must be a column number, got \(v.pythonRepr)")
+                throw TemplateError(.runtime, "csvfile: \(option) must be a column number, got \((try? v.pythonRepr()) ?? v.typeName)")
             }
             return n
         }
