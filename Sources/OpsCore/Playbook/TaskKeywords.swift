@@ -21,7 +21,7 @@ public struct InheritedKeywords: Sendable, Equatable {
     public var anyErrorsFatal: Bool?
     public var delegateTo: Node?
     public var runOnce: Bool?
-    /// Seconds each remote command of the task may take (`timeout`); 0 or nil: no limit.
+    /// Seconds the task's remote commands may take together (`timeout`); 0 or nil: no limit.
     public var timeout: Double?
 
     public init() {}

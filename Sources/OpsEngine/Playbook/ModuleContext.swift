@@ -20,11 +20,13 @@ public final class ModuleContext {
     let become: Become?
     let environment: [(String, String)]
     let commandTimeout: Double?
+    /// When the task's `timeout` runs out: every command gets at most what is left of it.
+    let taskEnds: DispatchTime?
 
     init(
         host: String, checkMode: Bool, diffMode: Bool, logger: Logger, templar: Templar, scope: VariableScope,
         task: Task, connect: @escaping () throws -> any Transport, become: Become?, environment: [(String, String)],
-        commandTimeout: Double?
+        commandTimeout: Double?, taskTimeout: Double? = nil
     ) {
         self.host = host
         self.checkMode = checkMode
@@ -38,6 +40,7 @@ public final class ModuleContext {
         self.become = become
         self.environment = environment
         self.commandTimeout = commandTimeout
+        self.taskEnds = taskTimeout.map { .now() + $0 }
     }
 
     /// Runs a shell script on the host as the task's user, in one round trip; `ownChannel` runs
@@ -50,7 +53,12 @@ public final class ModuleContext {
             let exports = environment.map { "export \($0.0)=\(ShellWords.quote($0.1))" }.joined(separator: "; ")
             command = exports + "; " + command
         }
-        var request = ExecRequest(command, stdin: stdin, timeout: timeout ?? commandTimeout, ownChannel: ownChannel)
+        var limit = timeout ?? commandTimeout
+        if let taskEnds {
+            let left = max(0.001, Double(Int64(taskEnds.uptimeNanoseconds) - Int64(DispatchTime.now().uptimeNanoseconds)) / 1e9)
+            limit = min(limit ?? left, left)
+        }
+        var request = ExecRequest(command, stdin: stdin, timeout: limit, ownChannel: ownChannel)
         if let become { request = become.wrap(request) }
         logger.trace("exec", metadata: ["host": "\(host)", "command": "\(become == nil ? script : "(become) " + script)"])
         return try connect().exec(request)

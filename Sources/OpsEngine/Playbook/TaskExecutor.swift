@@ -300,6 +300,6 @@ struct TaskExecutor {
                 guard let settings else { throw ModuleError("\(task.module) runs on the control node only") }
                 return try pool.transport(for: settings)
             }, become: become, environment: environment,
-            commandTimeout: keywords.timeout.flatMap { $0 > 0 ? $0 : nil } ?? settings?.commandTimeout)
+            commandTimeout: settings?.commandTimeout, taskTimeout: keywords.timeout.flatMap { $0 > 0 ? $0 : nil })
     }
 }
